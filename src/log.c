@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/* Logging state is process-wide on purpose: every step logs through it and
+ * --level-prefix changes it as soon as it is parsed. */
+static const char *log_prog = "nsbox";
+static bool log_level_prefix;
+static FILE *log_stream;
+
+void nsb_log_init(const char *argv0)
+{
+	const char *slash;
+
+	if (!argv0 || !*argv0)
+		return;
+	slash = strrchr(argv0, '/');
+	log_prog = slash && slash[1] ? slash + 1 : argv0;
+}
+
+const char *nsb_log_prog(void)
+{
+	return log_prog;
+}
+
+void nsb_log_set_level_prefix(bool on)
+{
+	log_level_prefix = on;
+}
+
+void nsb_log_set_stream(FILE *f)
+{
+	log_stream = f;
+}
+
+static void log_va(int level, int err, const char *fmt, va_list ap)
+{
+	FILE *out = log_stream ? log_stream : stderr;
+	char msg[4096];
+	int n;
+
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (n < 0)
+		return;
+	/* One write per message, so lines from the monitor and the sandbox
+	 * processes do not interleave. */
+	if (log_level_prefix)
+		fprintf(out, "<%d>%s: %s%s%s\n", level, log_prog, msg, err ? ": " : "",
+			err ? strerror(err) : "");
+	else
+		fprintf(out, "%s: %s%s%s\n", log_prog, msg, err ? ": " : "",
+			err ? strerror(err) : "");
+	fflush(out);
+}
+
+void nsb_log(int level, const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	log_va(level, 0, fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+int nsb_log_errno(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err < 0)
+		err = -err;
+	va_start(ap, fmt);
+	log_va(NSB_LOG_ERR, err, fmt, ap);
+	va_end(ap);
+	return -err;
+}
+
+void nsb_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_va(NSB_LOG_ERR, 0, fmt, ap);
+	va_end(ap);
+	_exit(1);
+}
+
+void nsb_die_errno(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err < 0)
+		err = -err;
+	va_start(ap, fmt);
+	log_va(NSB_LOG_ERR, err, fmt, ap);
+	va_end(ap);
+	_exit(1);
+}

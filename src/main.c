@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nsbox: run a command in a sandbox built from an ordered list of operations.
+ * main() strings the steps together: parse, check, launch. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "launch.h"
+#include "log.h"
+
+int main(int argc, char **argv)
+{
+	struct nsb_config cfg = {0};
+	int r, status;
+
+	nsb_log_init(argc > 0 ? argv[0] : NULL);
+
+	/* Before anything else: a setuid or file-capability nsbox would hand
+	 * its privileges to whoever runs it. */
+	if (nsb_launch_check_privileges() < 0)
+		return EXIT_FAILURE;
+
+	cfg.real_uid = getuid();
+	cfg.real_gid = getgid();
+	r = nsb_cli_parse(&cfg, argc, argv);
+	switch (r) {
+	case NSB_CLI_HELP:
+		nsb_cli_usage(stdout, argc > 0 ? argv[0] : "nsbox");
+		nsb_config_free(&cfg);
+		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	case NSB_CLI_VERSION:
+		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		nsb_config_free(&cfg);
+		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	case NSB_CLI_RUN:
+		break;
+	default:
+		nsb_config_free(&cfg);
+		return EXIT_FAILURE;
+	}
+
+	status = nsb_launch(&cfg);
+	nsb_config_free(&cfg);
+	return status;
+}

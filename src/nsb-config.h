@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* struct nsb_config: everything the command line asked for, in one place.
+ * Filled by cli.c (pure parsing), read by the launch and setup steps. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Filesystem operations, applied in command-line order inside the new root. */
+enum nsb_op_kind {
+	NSB_OP_BIND,          /* --bind, --bind-try */
+	NSB_OP_RO_BIND,       /* --ro-bind, --ro-bind-try */
+	NSB_OP_DEV_BIND,      /* --dev-bind, --dev-bind-try */
+	NSB_OP_REMOUNT_RO,    /* --remount-ro DEST */
+	NSB_OP_PROC,          /* --proc DEST */
+	NSB_OP_DEV,           /* --dev DEST */
+	NSB_OP_TMPFS,         /* --tmpfs DEST (perms, size) */
+	NSB_OP_MQUEUE,        /* --mqueue DEST */
+	NSB_OP_DIR,           /* --dir DEST (perms) */
+	NSB_OP_FILE,          /* --file FD DEST (perms) */
+	NSB_OP_BIND_DATA,     /* --bind-data FD DEST (perms) */
+	NSB_OP_RO_BIND_DATA,  /* --ro-bind-data FD DEST (perms) */
+	NSB_OP_SYMLINK,       /* --symlink TARGET DEST (src = TARGET) */
+	NSB_OP_CHMOD,         /* --chmod OCTAL PATH (perms = OCTAL) */
+	_NSB_OP_MAX,
+};
+
+/* nsb_op.flags */
+enum {
+	NSB_OPF_ALLOW_MISSING = 1u << 0, /* a -try variant: skip if SRC is missing */
+};
+
+struct nsb_op {
+	enum nsb_op_kind kind;
+	unsigned flags;
+	const char *opt;  /* the option as written, e.g. "--ro-bind-try" */
+	int argpos;       /* argv index of the option (for messages); -1 if from --args */
+	const char *src;  /* bind source, symlink target; else NULL */
+	const char *dest; /* destination inside the new root, never empty */
+	int fd;           /* --file / --bind-data fd; else -1 */
+	int perms;        /* --perms value or --chmod mode; -1 if not given */
+	uint64_t size;    /* --size value; 0 if not given */
+};
+
+enum nsb_env_kind {
+	NSB_ENV_SET,   /* --setenv VAR VALUE */
+	NSB_ENV_UNSET, /* --unsetenv VAR */
+	NSB_ENV_CLEAR, /* --clearenv */
+};
+
+struct nsb_env_op {
+	enum nsb_env_kind kind;
+	const char *name;
+	const char *value;
+};
+
+struct nsb_config {
+	/* Inputs the caller fills in before parsing (parsing makes no syscalls
+	 * besides reading --args fds). */
+	uid_t real_uid;
+	gid_t real_gid;
+
+	/* Namespaces */
+	bool unshare_user, unshare_user_try;
+	bool unshare_ipc, unshare_pid, unshare_net, unshare_uts;
+	bool unshare_cgroup, unshare_cgroup_try;
+
+	/* Identity inside; default to real_uid / real_gid. */
+	uid_t sandbox_uid;
+	gid_t sandbox_gid;
+	bool uid_given, gid_given;
+	const char *hostname; /* NULL: unchanged */
+
+	/* Process */
+	const char *chdir_path; /* NULL: the default cwd rule */
+	const char *argv0;      /* NULL: COMMAND */
+	bool new_session, die_with_parent, as_pid_1;
+	bool level_prefix;
+
+	/* Ordered operations */
+	struct nsb_op *ops;
+	size_t n_ops;
+	struct nsb_env_op *env;
+	size_t n_env;
+
+	/* COMMAND and its arguments, NULL-terminated; points into argv. */
+	char **command;
+
+	/* Owned storage: buffers read from --args, freed by nsb_config_free(). */
+	char **owned;
+	size_t n_owned;
+};
+
+/* Release what parsing allocated; cfg may be partly filled. */
+void nsb_config_free(struct nsb_config *cfg);
