@@ -1,1 +1,190 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "path.h"
+#include "util.h"
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+int nsb_path_open(int rootfd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (unsigned)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd;
+
+	/* An empty path is the root itself. */
+	if (!path || !*path)
+		path = ".";
+	do
+		fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	while (fd < 0 && errno == EAGAIN);
+	return fd < 0 ? -errno : (int)fd;
+}
+
+static bool component_is_dot(const char *c, size_t len)
+{
+	return (len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.');
+}
+
+bool nsb_path_is_root(const char *path)
+{
+	const char *p = path;
+
+	while (*p) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (len && !component_is_dot(p, len))
+			return false;
+		p += len;
+	}
+	return true;
+}
+
+/* Open (creating if missing) the directory named by the first prefix_len
+ * bytes of path, whose parent is the directory parentfd. */
+static int open_or_mkdir(int rootfd, int parentfd, const char *path, size_t prefix_len,
+			 const char *name, mode_t mode)
+{
+	char prefix[PATH_MAX];
+	int fd;
+
+	if (prefix_len >= sizeof(prefix))
+		return -ENAMETOOLONG;
+	memcpy(prefix, path, prefix_len);
+	prefix[prefix_len] = '\0';
+
+	fd = nsb_path_open(rootfd, prefix, O_PATH | O_DIRECTORY);
+	if (fd != -ENOENT)
+		return fd;
+	/* Missing: create it as one component in its parent, which was itself
+	 * found inside the root. A dangling symlink there gives EEXIST. */
+	if (mkdirat(parentfd, name, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return nsb_path_open(rootfd, prefix, O_PATH | O_DIRECTORY);
+}
+
+int nsb_path_parent(int rootfd, const char *path, mode_t parent_mode, int *ret_fd,
+		    char **ret_name)
+{
+	_cleanup_close_ int cur = -1;
+	const char *p = path, *last = NULL;
+	size_t last_len = 0;
+	char *name;
+
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	cur = nsb_path_open(rootfd, ".", O_PATH | O_DIRECTORY);
+	if (cur < 0)
+		return cur;
+
+	for (;;) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (!len)
+			break;
+		if (last) {
+			/* last is a parent component: make sure it exists. */
+			char comp[NAME_MAX + 1];
+			int fd;
+
+			if (last_len > NAME_MAX)
+				return -ENAMETOOLONG;
+			memcpy(comp, last, last_len);
+			comp[last_len] = '\0';
+			fd = open_or_mkdir(rootfd, cur, path, (size_t)(last + last_len - path),
+					   comp, parent_mode);
+			if (fd < 0)
+				return fd;
+			close(cur);
+			cur = fd;
+		}
+		last = p;
+		last_len = len;
+		p += len;
+	}
+
+	if (!last || component_is_dot(last, last_len)) {
+		/* The root itself, or a path ending in "." or "..": resolve the
+		 * whole path and hand back "." in it. */
+		int fd = nsb_path_open(rootfd, path, O_PATH | O_DIRECTORY);
+		if (fd < 0)
+			return fd;
+		close(cur);
+		cur = fd;
+		name = strdup(".");
+	} else {
+		name = strndup(last, last_len);
+	}
+	if (!name)
+		return -ENOMEM;
+	*ret_name = name;
+	*ret_fd = TAKE_FD(cur);
+	return 0;
+}
+
+int nsb_path_ensure(int rootfd, const char *path, enum nsb_node kind, mode_t mode,
+		    mode_t parent_mode, int *ret_fd)
+{
+	_cleanup_close_ int parent = -1;
+	_cleanup_free_ char *name = NULL;
+	int fd, r;
+
+	fd = nsb_path_open(rootfd, path, O_PATH);
+	if (fd != -ENOENT)
+		goto out;
+
+	r = nsb_path_parent(rootfd, path, parent_mode, &parent, &name);
+	if (r < 0)
+		return r;
+	if (kind == NSB_NODE_DIR) {
+		if (mkdirat(parent, name, mode) < 0 && errno != EEXIST)
+			return -errno;
+	} else {
+		int wfd = openat(parent, name,
+				 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+				 mode);
+		if (wfd < 0 && errno != EEXIST)
+			return -errno;
+		if (wfd >= 0)
+			close(wfd);
+	}
+	fd = nsb_path_open(rootfd, path, O_PATH);
+out:
+	if (fd < 0)
+		return fd;
+	*ret_fd = fd;
+	return 0;
+}
+
+int nsb_path_fchmod(int fd, mode_t mode, const char *proc_prefix)
+{
+	char p[PATH_MAX];
+
+	if (syscall(SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != ENOSYS && errno != EINVAL)
+		return -errno;
+	/* Kernels before 6.6 have no fchmodat2: go through the fd's magic
+	 * link, which names exactly the inode we resolved. */
+	snprintf(p, sizeof(p), "%s/proc/self/fd/%d", proc_prefix ? proc_prefix : "", fd);
+	return chmod(p, mode) < 0 ? -errno : 0;
+}

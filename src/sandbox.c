@@ -1,1 +1,227 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "log.h"
+#include "net.h"
+#include "ops.h"
+#include "sandbox.h"
+#include "util.h"
+
+/* Where the intermediate root is mounted before the first pivot. */
+#define BASE_DIR "/tmp"
+
+static void write_id_maps_or_die(uid_t inside_uid, uid_t outside_uid, gid_t inside_gid,
+				 gid_t outside_gid)
+{
+	char line[64];
+	int r;
+
+	/* An unprivileged gid_map needs setgroups denied first; the sandbox
+	 * must not drop supplementary groups that may be deny-listing it. */
+	r = nsb_write_file("/proc/self/setgroups", "deny");
+	if (r < 0 && r != -ENOENT)
+		nsb_die_errno(r, "cannot write /proc/self/setgroups");
+	snprintf(line, sizeof(line), "%u %u 1\n", inside_uid, outside_uid);
+	r = nsb_write_file("/proc/self/uid_map", line);
+	if (r < 0)
+		nsb_die_errno(r, "cannot write the uid map '%u %u 1'", inside_uid, outside_uid);
+	snprintf(line, sizeof(line), "%u %u 1\n", inside_gid, outside_gid);
+	r = nsb_write_file("/proc/self/gid_map", line);
+	if (r < 0)
+		nsb_die_errno(r, "cannot write the gid map '%u %u 1'", inside_gid, outside_gid);
+}
+
+static void build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
+{
+	struct nsb_setup s = {.cfg = cfg, .rootfd = -1, .pidns = plan->pidns};
+
+	/* Sources are resolved as the caller sees them, before anything moves. */
+	if (nsb_ops_resolve(&s) < 0)
+		_exit(1);
+	/* Nothing we mount may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		nsb_die_errno(errno, "cannot make the mounts private");
+	if (mount("tmpfs", BASE_DIR, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		nsb_die_errno(errno, "cannot mount the intermediate root on %s", BASE_DIR);
+	if (chdir(BASE_DIR) < 0 || mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
+		nsb_die_errno(errno, "cannot prepare the intermediate root");
+	/* The new root must be a mount point for the final pivot. */
+	if (mount("newroot", "newroot", NULL, MS_BIND | MS_REC, NULL) < 0)
+		nsb_die_errno(errno, "cannot bind the new root");
+	if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
+		nsb_die_errno(errno, "cannot pivot into the intermediate root");
+
+	s.rootfd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s.rootfd < 0 || fstat(s.rootfd, &s.root_st) < 0)
+		nsb_die_errno(errno, "cannot open the new root");
+	if (nsb_ops_apply(&s) < 0)
+		_exit(1);
+	close(s.rootfd);
+
+	/* Drop the host's root, then make the new root the root and drop the
+	 * intermediate one stacked under it: neither is reachable afterwards. */
+	if (umount2(NSB_OLDROOT, MNT_DETACH) < 0)
+		nsb_die_errno(errno, "cannot detach the old root");
+	if (chdir("/newroot") < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+		nsb_die_errno(errno, "cannot pivot into the new root");
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		nsb_die_errno(errno, "cannot detach the intermediate root");
+}
+
+static int exit_status_of(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 255;
+}
+
+/* pid 1 of the sandbox: reap every orphan, and leave with COMMAND's status
+ * when COMMAND ends (the kernel then kills what is left in the namespace). */
+static _Noreturn void reaper(pid_t command)
+{
+	int st;
+
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	(void)nsb_caps_drop_all();
+	for (;;) {
+		pid_t p = waitpid(-1, &st, 0);
+		if (p == command)
+			_exit(exit_status_of(st));
+		if (p < 0 && errno != EINTR)
+			_exit(1);
+	}
+}
+
+static void apply_env(const struct nsb_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_env; i++) {
+		const struct nsb_env_op *e = &cfg->env[i];
+
+		switch (e->kind) {
+		case NSB_ENV_SET:
+			if (setenv(e->name, e->value, 1) < 0)
+				nsb_die_errno(errno, "--setenv: cannot set '%s'", e->name);
+			break;
+		case NSB_ENV_UNSET:
+			(void)unsetenv(e->name);
+			break;
+		case NSB_ENV_CLEAR:
+			(void)clearenv();
+			break;
+		}
+	}
+}
+
+/* --chdir, or the caller's cwd if it exists inside, else $HOME, else /. */
+static void enter_cwd_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
+{
+	const char *home = getenv("HOME");
+	char cwd[PATH_MAX];
+
+	if (cfg->chdir_path) {
+		if (chdir(cfg->chdir_path) < 0)
+			nsb_die_errno(errno, "--chdir: cannot enter '%s'", cfg->chdir_path);
+	} else if (!(plan->cwd && chdir(plan->cwd) == 0) && !(home && chdir(home) == 0)) {
+		if (chdir("/") < 0)
+			nsb_die_errno(errno, "cannot enter /");
+	}
+	if (getcwd(cwd, sizeof(cwd)) && setenv("PWD", cwd, 1) < 0)
+		nsb_die_errno(errno, "cannot set PWD");
+}
+
+static _Noreturn void exec_command(const struct nsb_config *cfg, const struct nsb_plan *plan)
+{
+	char **argv = cfg->command;
+	size_t n = 0;
+
+	if (cfg->die_with_parent)
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (!plan->keep_caps) {
+		int r = nsb_caps_drop_all();
+		if (r < 0)
+			nsb_die_errno(r, "cannot drop capabilities");
+	}
+	apply_env(cfg);
+	enter_cwd_or_die(cfg, plan);
+	if (cfg->new_session && setsid() < 0)
+		nsb_die_errno(errno, "--new-session: cannot start a new session");
+
+	if (cfg->argv0) {
+		while (cfg->command[n])
+			n++;
+		argv = calloc(n + 1, sizeof(char *));
+		if (!argv)
+			nsb_die_errno(ENOMEM, "cannot build the command line");
+		memcpy(argv, cfg->command, n * sizeof(char *));
+		argv[0] = (char *)cfg->argv0;
+	}
+	execvp(cfg->command[0], argv);
+	nsb_die_errno(errno, "execvp %s", cfg->command[0]);
+}
+
+static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
+{
+	if (cfg->die_with_parent) {
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		/* The monitor may already be gone (our parent is outside a
+		 * new pid namespace, so getppid() is 0 there). */
+		if (!plan->pidns && getppid() != plan->monitor_pid)
+			_exit(1);
+	}
+	if (plan->userns) {
+		if (plan->nested_userns)
+			write_id_maps_or_die(0, plan->outer_uid, 0, plan->outer_gid);
+		else
+			write_id_maps_or_die(cfg->sandbox_uid, plan->outer_uid, cfg->sandbox_gid,
+					     plan->outer_gid);
+	}
+	/* A fresh session keyring: the caller's keys stay out of reach. */
+	(void)syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL);
+	if (plan->netns) {
+		int r = nsb_net_loopback_up();
+		if (r < 0)
+			nsb_die_errno(r, "--unshare-net: cannot bring up the loopback device");
+	}
+	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+		nsb_die_errno(errno, "--hostname: cannot set '%s'", cfg->hostname);
+}
+
+void nsb_sandbox_run_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
+{
+	early_setup_or_die(cfg, plan);
+	build_root_or_die(cfg, plan);
+
+	if (plan->nested_userns) {
+		/* devpts needed uid 0 in the first namespace; COMMAND gets the
+		 * uid it asked for in a nested one. */
+		if (unshare(CLONE_NEWUSER) < 0)
+			nsb_die_errno(errno, "cannot create the nested user namespace");
+		write_id_maps_or_die(cfg->sandbox_uid, 0, cfg->sandbox_gid, 0);
+	}
+
+	if (plan->reaper) {
+		pid_t pid = fork();
+		if (pid < 0)
+			nsb_die_errno(errno, "cannot fork COMMAND");
+		if (pid > 0)
+			reaper(pid);
+	}
+	exec_command(cfg, plan);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The filesystem operations: one table row per op kind, applied in
+ * command-line order inside the new root being built at /newroot while the
+ * host's root sits at /oldroot. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include "nsb-config.h"
+
+/* Where the host's root is while the ops run. */
+#define NSB_OLDROOT "/oldroot"
+
+struct nsb_setup {
+	const struct nsb_config *cfg;
+	int rootfd;          /* O_PATH fd of the new root's top mount */
+	struct stat root_st; /* to notice a mount on the root itself */
+	char **sources;      /* per op: host source under NSB_OLDROOT, or NULL */
+	char *console;       /* host tty to bind at DEV/console, or NULL */
+	bool pidns;          /* --proc mounts a new procfs */
+	unsigned tmp_seq;    /* names of --bind-data temporary files */
+};
+
+/* Before the first pivot, in the caller's view: resolve every bind source
+ * (relative to the caller's cwd) and the controlling tty. 0 or -errno,
+ * logged. */
+int nsb_ops_resolve(struct nsb_setup *s);
+
+/* Apply every op in order. 0 or -errno, logged once with the option. */
+int nsb_ops_apply(struct nsb_setup *s);
+
+/* The option name of an op kind, for messages. */
+const char *nsb_op_kind_name(enum nsb_op_kind kind);
