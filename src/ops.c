@@ -76,6 +76,25 @@ static int fail(int r, const struct nsb_op *op, const char *what)
 	return nsb_log_errno(r, "%s: cannot %s '%s'", op->opt, what, op->dest);
 }
 
+/* Clone the tree at a host path, resolving it with the old root as "/" just
+ * as the caller would. */
+static int clone_source(struct nsb_setup *s, const char *abs)
+{
+	_cleanup_close_ int fd = -1;
+	char path[PATH_MAX];
+
+	fd = nsb_path_open(s->oldrootfd, abs, O_PATH);
+	if (fd >= 0)
+		return nsb_mount_clone(fd, "", true);
+	if (fd != -ELOOP && fd != -EXDEV)
+		return fd;
+	/* A magic link such as /proc/self/fd/N names its file directly:
+	 * let the kernel follow it. */
+	if (snprintf(path, sizeof(path), NSB_OLDROOT "%s", abs) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	return nsb_mount_clone(AT_FDCWD, path, true);
+}
+
 static int apply_bind(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 {
 	_cleanup_close_ int tree = -1, dest = -1;
@@ -83,9 +102,7 @@ static int apply_bind(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	struct stat st;
 	int r;
 
-	if (!s->sources[i])
-		return 0; /* a -try op whose source is missing */
-	tree = nsb_mount_clone(AT_FDCWD, s->sources[i], true);
+	tree = clone_source(s, s->sources[i]);
 	if (tree == -ENOENT && (op->flags & NSB_OPF_ALLOW_MISSING))
 		return 0;
 	if (tree < 0)
@@ -473,21 +490,22 @@ static const struct op_kind_info *op_info(enum nsb_op_kind kind)
 	return &op_table[kind];
 }
 
-/* The host path of a bind source, as the caller sees it, under the old root. */
-static int resolve_source(const struct nsb_op *op, char **ret)
+/* A bind source as an absolute path in the caller's view (relative ones are
+ * relative to the caller's cwd); it is looked up under the old root when
+ * its op runs. */
+static int absolute_source(const struct nsb_op *op, const char *cwd, char **ret)
 {
-	_cleanup_free_ char *real = NULL;
 	char *p;
+	int n;
 
-	real = realpath(op->src, NULL);
-	if (!real) {
-		if (errno == ENOENT && (op->flags & NSB_OPF_ALLOW_MISSING)) {
-			*ret = NULL;
-			return 0;
-		}
-		return nsb_log_errno(errno, "%s: cannot access source '%s'", op->opt, op->src);
-	}
-	if (asprintf(&p, NSB_OLDROOT "%s", strcmp(real, "/") == 0 ? "" : real) < 0)
+	if (op->src[0] == '/')
+		n = asprintf(&p, "%s", op->src);
+	else if (cwd)
+		n = asprintf(&p, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, op->src);
+	else
+		return nsb_log_errno(ENOENT, "%s: cannot resolve '%s' without a current directory",
+				     op->opt, op->src);
+	if (n < 0)
 		return nsb_log_errno(ENOMEM, "%s: cannot resolve '%s'", op->opt, op->src);
 	*ret = p;
 	return 0;
@@ -496,6 +514,7 @@ static int resolve_source(const struct nsb_op *op, char **ret)
 int nsb_ops_resolve(struct nsb_setup *s)
 {
 	const struct nsb_config *cfg = s->cfg;
+	_cleanup_free_ char *cwd = getcwd(NULL, 0);
 	bool dev = false;
 
 	s->sources = calloc(cfg->n_ops ? cfg->n_ops : 1, sizeof(char *));
@@ -508,7 +527,7 @@ int nsb_ops_resolve(struct nsb_setup *s)
 		if (!info)
 			return nsb_log_errno(EINVAL, "unknown operation %d", (int)op->kind);
 		if (info->has_source) {
-			int r = resolve_source(op, &s->sources[i]);
+			int r = absolute_source(op, cwd, &s->sources[i]);
 			if (r < 0)
 				return r;
 		}

@@ -15,15 +15,16 @@
 struct nsb_setup {
 	const struct nsb_config *cfg;
 	int rootfd;          /* O_PATH fd of the new root's top mount */
+	int oldrootfd;       /* O_PATH fd of the host's root */
 	struct stat root_st; /* to notice a mount on the root itself */
-	char **sources;      /* per op: host source under NSB_OLDROOT, or NULL */
+	char **sources;      /* per op: absolute host path of a bind source, or NULL */
 	char *console;       /* host tty to bind at DEV/console, or NULL */
 	bool pidns;          /* --proc mounts a new procfs */
 	unsigned tmp_seq;    /* names of --bind-data temporary files */
 };
 
-/* Before the first pivot, in the caller's view: resolve every bind source
- * (relative to the caller's cwd) and the controlling tty. 0 or -errno,
+/* Before the first pivot, in the caller's view: make every bind source
+ * absolute (relative to the caller's cwd) and find the controlling tty. 0 or -errno,
  * logged. */
 int nsb_ops_resolve(struct nsb_setup *s);
 

@@ -79,6 +79,39 @@ static int open_or_mkdir(int rootfd, int parentfd, const char *path, size_t pref
 	return nsb_path_open(rootfd, prefix, O_PATH | O_DIRECTORY);
 }
 
+/* The fast path of nsb_path_parent: the parent of a plain last component
+ * already exists. */
+static bool parent_exists(int rootfd, const char *path, int *ret_fd, char **ret_name)
+{
+	char parent[PATH_MAX];
+	const char *end = path + strlen(path), *slash;
+	size_t len;
+	char *name;
+	int fd;
+
+	while (end > path && end[-1] == '/')
+		end--;
+	slash = end;
+	while (slash > path && slash[-1] != '/')
+		slash--;
+	len = (size_t)(end - slash);
+	if (!len || component_is_dot(slash, len) || (size_t)(slash - path) >= sizeof(parent))
+		return false;
+	memcpy(parent, path, (size_t)(slash - path));
+	parent[slash - path] = '\0';
+	fd = nsb_path_open(rootfd, parent, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return false;
+	name = strndup(slash, len);
+	if (!name) {
+		close(fd);
+		return false;
+	}
+	*ret_fd = fd;
+	*ret_name = name;
+	return true;
+}
+
 int nsb_path_parent(int rootfd, const char *path, mode_t parent_mode, int *ret_fd,
 		    char **ret_name)
 {
@@ -89,6 +122,9 @@ int nsb_path_parent(int rootfd, const char *path, mode_t parent_mode, int *ret_f
 
 	if (strlen(path) >= PATH_MAX)
 		return -ENAMETOOLONG;
+	/* Most parents exist already: one lookup instead of a walk. */
+	if (parent_exists(rootfd, path, ret_fd, ret_name))
+		return 0;
 	cur = nsb_path_open(rootfd, ".", O_PATH | O_DIRECTORY);
 	if (cur < 0)
 		return cur;

@@ -48,7 +48,7 @@ static void write_id_maps_or_die(uid_t inside_uid, uid_t outside_uid, gid_t insi
 
 static void build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
 {
-	struct nsb_setup s = {.cfg = cfg, .rootfd = -1, .pidns = plan->pidns};
+	struct nsb_setup s = {.cfg = cfg, .rootfd = -1, .oldrootfd = -1, .pidns = plan->pidns};
 
 	/* Sources are resolved as the caller sees them, before anything moves. */
 	if (nsb_ops_resolve(&s) < 0)
@@ -69,9 +69,15 @@ static void build_root_or_die(const struct nsb_config *cfg, const struct nsb_pla
 	s.rootfd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (s.rootfd < 0 || fstat(s.rootfd, &s.root_st) < 0)
 		nsb_die_errno(errno, "cannot open the new root");
+	s.oldrootfd = open(NSB_OLDROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s.oldrootfd < 0)
+		nsb_die_errno(errno, "cannot open the old root");
 	if (nsb_ops_apply(&s) < 0)
 		_exit(1);
+	/* No fd of ours may survive into COMMAND, not even until exec:
+	 * --chdir /proc/self/fd/N would walk out through it. */
 	close(s.rootfd);
+	close(s.oldrootfd);
 
 	/* Drop the host's root, then make the new root the root and drop the
 	 * intermediate one stacked under it: neither is reachable afterwards. */
