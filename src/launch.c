@@ -84,10 +84,10 @@ static void explain_userns_failure(int err)
 		nsb_err("too many nested or existing user namespaces "
 			"(user.max_user_namespaces, or the nesting limit of 32)");
 	else if (read_int_file("/proc/sys/kernel/unprivileged_userns_clone", &v) == 0 && v == 0)
-		nsb_err("unprivileged user namespaces are disabled: kernel.unprivileged_userns_clone "
+		nsb_err("unprivileged user namespaces are disabled: "
+			"kernel.unprivileged_userns_clone "
 			"is 0 (sysctl -w kernel.unprivileged_userns_clone=1)");
-	else if (read_int_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", &v) ==
-			 0 &&
+	else if (read_int_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", &v) == 0 &&
 		 v == 1)
 		nsb_err("AppArmor restricts unprivileged user namespaces: "
 			"kernel.apparmor_restrict_unprivileged_userns is 1 (give nsbox an AppArmor "
@@ -108,8 +108,8 @@ static int plan_namespaces(const struct nsb_config *cfg, struct nsb_plan *plan,
 	if (cfg->unshare_cgroup && access("/proc/self/ns/cgroup", F_OK) < 0)
 		return nsb_log_errno(ENOSYS, "--unshare-cgroup: this kernel has no cgroup "
 					     "namespaces");
-	if (cfg->unshare_cgroup || (cfg->unshare_cgroup_try && access("/proc/self/ns/cgroup",
-								       F_OK) == 0))
+	if (cfg->unshare_cgroup ||
+	    (cfg->unshare_cgroup_try && access("/proc/self/ns/cgroup", F_OK) == 0))
 		flags |= CLONE_NEWCGROUP;
 	if (plan->userns)
 		flags |= CLONE_NEWUSER;
@@ -176,8 +176,8 @@ int nsb_launch(const struct nsb_config *cfg)
 	if (pid < 0) {
 		int err = errno;
 		nsb_log_errno(err, "cannot create the sandbox namespaces");
-		if (plan.userns && (err == EPERM || err == ENOSPC || err == EUSERS ||
-				    err == EINVAL))
+		if (plan.userns &&
+		    (err == EPERM || err == ENOSPC || err == EUSERS || err == EINVAL))
 			explain_userns_failure(err);
 		return 1;
 	}

@@ -29,5 +29,4 @@ int nsb_log_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2
 
 /* Only for code between clone and exec: log and _exit(1). */
 _Noreturn void nsb_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-_Noreturn void nsb_die_errno(int err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+_Noreturn void nsb_die_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -209,7 +209,7 @@ static int apply_proc(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 static const char *const dev_links[][2] = {
 	{"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
-	{"fd", "/proc/self/fd"},      {"core", "/proc/kcore"},       {"ptmx", "pts/ptmx"},
+	{"fd", "/proc/self/fd"},      {"core", "/proc/kcore"},	     {"ptmx", "pts/ptmx"},
 };
 
 /* Bind the host file src onto a new empty file name in the fresh tmpfs dev. */
@@ -231,8 +231,8 @@ static int dev_bind_node(int dev, const char *name, const char *src)
 
 static int dev_populate(struct nsb_setup *s, const struct nsb_op *op, int dev)
 {
-	static const char *const pts_opts[] = {"newinstance", NULL, "ptmxmode", "0666",
-					       "mode",        "620", NULL};
+	static const char *const pts_opts[] = {"newinstance", NULL,  "ptmxmode", "0666",
+					       "mode",	      "620", NULL};
 	_cleanup_close_ int pts = -1;
 	char src[PATH_MAX];
 	int r;

@@ -14,12 +14,12 @@
 
 struct nsb_setup {
 	const struct nsb_config *cfg;
-	int rootfd;          /* O_PATH fd of the new root's top mount */
-	int oldrootfd;       /* O_PATH fd of the host's root */
+	int rootfd;	     /* O_PATH fd of the new root's top mount */
+	int oldrootfd;	     /* O_PATH fd of the host's root */
 	struct stat root_st; /* to notice a mount on the root itself */
-	char **sources;      /* per op: absolute host path of a bind source, or NULL */
-	char *console;       /* host tty to bind at DEV/console, or NULL */
-	bool pidns;          /* --proc mounts a new procfs */
+	char **sources;	     /* per op: absolute host path of a bind source, or NULL */
+	char *console;	     /* host tty to bind at DEV/console, or NULL */
+	bool pidns;	     /* --proc mounts a new procfs */
 	unsigned tmp_seq;    /* names of --bind-data temporary files */
 };
 

@@ -112,8 +112,7 @@ static bool parent_exists(int rootfd, const char *path, int *ret_fd, char **ret_
 	return true;
 }
 
-int nsb_path_parent(int rootfd, const char *path, mode_t parent_mode, int *ret_fd,
-		    char **ret_name)
+int nsb_path_parent(int rootfd, const char *path, mode_t parent_mode, int *ret_fd, char **ret_name)
 {
 	_cleanup_close_ int cur = -1;
 	const char *p = path, *last = NULL;

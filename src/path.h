@@ -25,8 +25,7 @@ bool nsb_path_is_root(const char *path);
  * parent_mode) and return an O_PATH directory fd of the parent in *ret_fd and
  * a malloc'ed copy of the last component in *ret_name ("." for the root).
  * 0 or -errno. */
-int nsb_path_parent(int rootfd, const char *path, mode_t parent_mode, int *ret_fd,
-		    char **ret_name);
+int nsb_path_parent(int rootfd, const char *path, mode_t parent_mode, int *ret_fd, char **ret_name);
 
 /* Make sure path exists (any type is accepted if it exists; otherwise a
  * directory or an empty regular file is created with mode) and return an

@@ -116,7 +116,8 @@ int nsb_rlimit_apply(const struct nsb_rlimit *limits, size_t n)
 		if (l->hard_given)
 			rl.rlim_max = l->hard;
 		if (setrlimit(l->resource, &rl) < 0)
-			return nsb_log_errno(errno, "--rlimit: cannot set %s", nsb_rlimit_name(l->resource));
+			return nsb_log_errno(errno, "--rlimit: cannot set %s",
+					     nsb_rlimit_name(l->resource));
 	}
 	return 0;
 }

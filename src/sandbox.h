@@ -11,11 +11,11 @@
 /* What the monitor decided before cloning. */
 struct nsb_plan {
 	pid_t monitor_pid;
-	bool userns;        /* a user namespace was created: write the id maps */
+	bool userns;	    /* a user namespace was created: write the id maps */
 	bool nested_userns; /* map uid/gid 0 first (devpts needs it), then nest */
 	bool pidns;
 	bool netns;
-	bool reaper;    /* pid 1 stays behind as a reaper */
+	bool reaper;	/* pid 1 stays behind as a reaper */
 	bool keep_caps; /* root caller staying root: keep the capabilities */
 	uid_t outer_uid;
 	gid_t outer_gid;

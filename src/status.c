@@ -9,7 +9,7 @@
 
 static const char *const ns_names[_NSB_NS_MAX] = {
 	[NSB_NS_CGROUP] = "cgroup", [NSB_NS_IPC] = "ipc", [NSB_NS_MNT] = "mnt",
-	[NSB_NS_NET] = "net",       [NSB_NS_PID] = "pid", [NSB_NS_UTS] = "uts",
+	[NSB_NS_NET] = "net",	    [NSB_NS_PID] = "pid", [NSB_NS_UTS] = "uts",
 };
 
 const char *nsb_ns_name(enum nsb_ns ns)

@@ -26,17 +26,17 @@ static inline void nsb_closep(int *fd)
 #define _cleanup_close_ _cleanup_(nsb_closep)
 
 /* Take ownership away from a _cleanup_ variable. */
-#define TAKE_PTR(p)                                                            \
-	({                                                                     \
-		__typeof__(p) _tp = (p);                                       \
-		(p) = NULL;                                                    \
-		_tp;                                                           \
+#define TAKE_PTR(p)                      \
+	({                               \
+		__typeof__(p) _tp = (p); \
+		(p) = NULL;              \
+		_tp;                     \
 	})
-#define TAKE_FD(fd)                                                            \
-	({                                                                     \
-		int _tf = (fd);                                                \
-		(fd) = -1;                                                     \
-		_tf;                                                           \
+#define TAKE_FD(fd)             \
+	({                      \
+		int _tf = (fd); \
+		(fd) = -1;      \
+		_tf;            \
 	})
 
 #define NSB_ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
