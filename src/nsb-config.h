@@ -8,22 +8,25 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "caps.h"
+#include "rlimit.h"
+
 /* Filesystem operations, applied in command-line order inside the new root. */
 enum nsb_op_kind {
-	NSB_OP_BIND,          /* --bind, --bind-try */
-	NSB_OP_RO_BIND,       /* --ro-bind, --ro-bind-try */
-	NSB_OP_DEV_BIND,      /* --dev-bind, --dev-bind-try */
-	NSB_OP_REMOUNT_RO,    /* --remount-ro DEST */
-	NSB_OP_PROC,          /* --proc DEST */
-	NSB_OP_DEV,           /* --dev DEST */
-	NSB_OP_TMPFS,         /* --tmpfs DEST (perms, size) */
-	NSB_OP_MQUEUE,        /* --mqueue DEST */
-	NSB_OP_DIR,           /* --dir DEST (perms) */
-	NSB_OP_FILE,          /* --file FD DEST (perms) */
-	NSB_OP_BIND_DATA,     /* --bind-data FD DEST (perms) */
-	NSB_OP_RO_BIND_DATA,  /* --ro-bind-data FD DEST (perms) */
-	NSB_OP_SYMLINK,       /* --symlink TARGET DEST (src = TARGET) */
-	NSB_OP_CHMOD,         /* --chmod OCTAL PATH (perms = OCTAL) */
+	NSB_OP_BIND,	     /* --bind, --bind-try */
+	NSB_OP_RO_BIND,	     /* --ro-bind, --ro-bind-try */
+	NSB_OP_DEV_BIND,     /* --dev-bind, --dev-bind-try */
+	NSB_OP_REMOUNT_RO,   /* --remount-ro DEST */
+	NSB_OP_PROC,	     /* --proc DEST */
+	NSB_OP_DEV,	     /* --dev DEST */
+	NSB_OP_TMPFS,	     /* --tmpfs DEST (perms, size) */
+	NSB_OP_MQUEUE,	     /* --mqueue DEST */
+	NSB_OP_DIR,	     /* --dir DEST (perms) */
+	NSB_OP_FILE,	     /* --file FD DEST (perms) */
+	NSB_OP_BIND_DATA,    /* --bind-data FD DEST (perms) */
+	NSB_OP_RO_BIND_DATA, /* --ro-bind-data FD DEST (perms) */
+	NSB_OP_SYMLINK,	     /* --symlink TARGET DEST (src = TARGET) */
+	NSB_OP_CHMOD,	     /* --chmod OCTAL PATH (perms = OCTAL) */
 	_NSB_OP_MAX,
 };
 
@@ -36,12 +39,12 @@ struct nsb_op {
 	enum nsb_op_kind kind;
 	unsigned flags;
 	const char *opt;  /* the option as written, e.g. "--ro-bind-try" */
-	int argpos;       /* argv index of the option (for messages); -1 if from --args */
+	int argpos;	  /* argv index of the option (for messages); -1 if from --args */
 	const char *src;  /* bind source, symlink target; else NULL */
 	const char *dest; /* destination inside the new root, never empty */
-	int fd;           /* --file / --bind-data fd; else -1 */
-	int perms;        /* --perms value or --chmod mode; -1 if not given */
-	uint64_t size;    /* --size value; 0 if not given */
+	int fd;		  /* --file / --bind-data fd; else -1 */
+	int perms;	  /* --perms value or --chmod mode; -1 if not given */
+	uint64_t size;	  /* --size value; 0 if not given */
 };
 
 enum nsb_env_kind {
@@ -75,9 +78,35 @@ struct nsb_config {
 
 	/* Process */
 	const char *chdir_path; /* NULL: the default cwd rule */
-	const char *argv0;      /* NULL: COMMAND */
+	const char *argv0;	/* NULL: COMMAND */
 	bool new_session, die_with_parent, as_pid_1;
 	bool level_prefix;
+
+	/* Lifecycle and coordination; fds are -1 when not given. */
+	int info_fd, json_status_fd;
+	int block_fd, userns_block_fd, sync_fd;
+	int userns_fd, userns2_fd, pidns_fd;
+	const char **lock_files; /* paths inside the sandbox */
+	size_t n_lock_files;
+	bool disable_userns, assert_userns_disabled;
+	bool no_forward_signals; /* bubblewrap's behaviour: signals not passed on */
+	bool kill_on_exit;       /* COMMAND's exit ends the whole sandbox */
+
+	/* Lockdown */
+	struct nsb_cap_op *cap_ops; /* --cap-add / --cap-drop in order */
+	size_t n_cap_ops;
+	int seccomp_fd;         /* --seccomp, -1 when not given */
+	int *add_seccomp_fds;   /* --add-seccomp-fd, in order */
+	size_t n_add_seccomp_fds;
+	const char **seccomp_policies; /* --seccomp-policy FILE, in order */
+	size_t n_seccomp_policies;
+	const char **seccomp_profiles; /* --seccomp-profile NAME, in order */
+	size_t n_seccomp_profiles;
+	const char *exec_label, *file_label;
+	struct nsb_rlimit *rlimits; /* --rlimit, in order */
+	size_t n_rlimits;
+
+	bool not_a_security_boundary;
 
 	/* Ordered operations */
 	struct nsb_op *ops;
