@@ -16,7 +16,9 @@
 
 #include "cli.h"
 #include "log.h"
+#include "caps.h"
 #include "numparse.h"
+#include "rlimit.h"
 #include "util.h"
 
 /* --args data is held in memory for the sandbox's lifetime: cap each fd and
@@ -102,6 +104,11 @@ static int opt_as_pid_1(struct parser *p, const struct cli_call *c);
 static int opt_fsop(struct parser *p, const struct cli_call *c);
 static int opt_perms(struct parser *p, const struct cli_call *c);
 static int opt_size(struct parser *p, const struct cli_call *c);
+static int opt_fd_field(struct parser *p, const struct cli_call *c);
+static int opt_lock_file(struct parser *p, const struct cli_call *c);
+static int opt_cap(struct parser *p, const struct cli_call *c);
+static int opt_label(struct parser *p, const struct cli_call *c);
+static int opt_rlimit(struct parser *p, const struct cli_call *c);
 
 #define OPT(n, grp, fn, fl, h, ...)                                                     \
 	{                                                                               \
@@ -117,6 +124,12 @@ static int opt_size(struct parser *p, const struct cli_call *c);
 	{                                                                                   \
 		.name = (n), .group = GRP_FILESYSTEM, .parse = opt_fsop, .op_kind = (kind), \
 		.op_flags = (opf), .flags = (fl), .help = (h), .args = {__VA_ARGS__},       \
+	}
+#define FDOPT(n, grp, fld, h)                                                   \
+	{                                                                       \
+		.name = (n), .group = (grp), .parse = opt_fd_field,             \
+		.field = offsetof(struct nsb_config, fld), .help = (h),         \
+		.args = {"FD"},                                                 \
 	}
 /* A deferred row keeps its arguments and help, so that enabling it is a
  * matter of giving it a handler and dropping the flag. */
@@ -149,14 +162,14 @@ static const struct cli_option options[] = {
 	    "Unshare all of the above (user and cgroup only if possible)", NULL),
 	OPT("--share-net", GRP_NAMESPACES, opt_share_net, 0,
 	    "Keep the caller's network namespace, even with --unshare-all", NULL),
-	DEFER("--userns", GRP_NAMESPACES, "Enter the user namespace FD instead of creating one",
-	      "FD"),
-	DEFER("--userns2", GRP_NAMESPACES, "Enter the user namespace FD after setup", "FD"),
-	DEFER("--pidns", GRP_NAMESPACES, "Enter the PID namespace FD", "FD"),
-	DEFER("--disable-userns", GRP_NAMESPACES,
-	      "Forbid the sandbox to create further user namespaces", NULL),
-	DEFER("--assert-userns-disabled", GRP_NAMESPACES,
-	      "Fail unless the sandbox cannot create user namespaces", NULL),
+	FDOPT("--userns", GRP_NAMESPACES, userns_fd,
+	      "Enter the user namespace FD instead of creating one"),
+	FDOPT("--userns2", GRP_NAMESPACES, userns2_fd, "Enter the user namespace FD after setup"),
+	FDOPT("--pidns", GRP_NAMESPACES, pidns_fd, "Enter the PID namespace FD"),
+	FLAG("--disable-userns", GRP_NAMESPACES, disable_userns,
+	     "Forbid the sandbox to create further user namespaces"),
+	FLAG("--assert-userns-disabled", GRP_NAMESPACES, assert_userns_disabled,
+	     "Fail unless the sandbox cannot create user namespaces"),
 	OPT("--uid", GRP_NAMESPACES, opt_uid, 0, "Run COMMAND as UID inside the sandbox", "UID"),
 	OPT("--gid", GRP_NAMESPACES, opt_gid, 0, "Run COMMAND as GID inside the sandbox", "GID"),
 	OPT("--hostname", GRP_NAMESPACES, opt_hostname, 0,
@@ -174,16 +187,25 @@ static const struct cli_option options[] = {
 	     "Kill the sandbox when the process that started nsbox dies"),
 	OPT("--as-pid-1", GRP_PROCESS, opt_as_pid_1, 0,
 	    "Run COMMAND as pid 1, without a reaper (needs --unshare-pid)", NULL),
-	DEFER("--cap-add", GRP_PROCESS, "Keep capability CAP (or ALL) for COMMAND", "CAP"),
-	DEFER("--cap-drop", GRP_PROCESS, "Drop capability CAP (or ALL) for COMMAND", "CAP"),
+	OPT("--cap-add", GRP_PROCESS, opt_cap, 0, "Keep capability CAP (or ALL) for COMMAND", "CAP"),
+	OPT("--cap-drop", GRP_PROCESS, opt_cap, 0, "Drop capability CAP (or ALL) for COMMAND",
+	    "CAP"),
+	OPT("--rlimit", GRP_PROCESS, opt_rlimit, 0,
+	    "Set resource limit NAME (NOFILE, NPROC, AS, CPU, ...) to SOFT[:HARD]",
+	    "NAME=SOFT[:HARD]"),
 
-	DEFER("--lock-file", GRP_MONITOR, "Hold a read lock on DEST while the sandbox runs",
-	      "DEST"),
-	DEFER("--sync-fd", GRP_MONITOR, "Keep FD open until the sandbox ends", "FD"),
-	DEFER("--block-fd", GRP_MONITOR, "Wait for one byte on FD before running COMMAND", "FD"),
-	DEFER("--userns-block-fd", GRP_MONITOR, "Wait for one byte on FD before the id maps", "FD"),
-	DEFER("--info-fd", GRP_MONITOR, "Write sandbox information as JSON to FD", "FD"),
-	DEFER("--json-status-fd", GRP_MONITOR, "Write JSON status lines to FD", "FD"),
+	OPT("--lock-file", GRP_MONITOR, opt_lock_file, 0,
+	    "Hold a read lock on DEST while the sandbox runs", "DEST"),
+	FDOPT("--sync-fd", GRP_MONITOR, sync_fd, "Keep FD open until the sandbox ends"),
+	FDOPT("--block-fd", GRP_MONITOR, block_fd, "Wait for one byte on FD before running COMMAND"),
+	FDOPT("--userns-block-fd", GRP_MONITOR, userns_block_fd,
+	      "Wait for one byte on FD before the id maps"),
+	FDOPT("--info-fd", GRP_MONITOR, info_fd, "Write sandbox information as JSON to FD"),
+	FDOPT("--json-status-fd", GRP_MONITOR, json_status_fd, "Write JSON status lines to FD"),
+	FLAG("--no-forward-signals", GRP_MONITOR, no_forward_signals,
+	     "Do not pass SIGTERM, SIGINT, SIGHUP, ... on to COMMAND"),
+	FLAG("--kill-on-exit", GRP_MONITOR, kill_on_exit,
+	     "When COMMAND exits, kill every process it left behind"),
 
 	FSOP("--bind", NSB_OP_BIND, 0, 0, "Bind-mount SRC on DEST, read-write", "SRC", "DEST"),
 	FSOP("--bind-try", NSB_OP_BIND, NSB_OPF_ALLOW_MISSING, 0,
@@ -228,8 +250,10 @@ static const struct cli_option options[] = {
 
 	DEFER("--seccomp", GRP_LOCKDOWN, "Load a seccomp program from FD", "FD"),
 	DEFER("--add-seccomp-fd", GRP_LOCKDOWN, "Load one more seccomp program from FD", "FD"),
-	DEFER("--exec-label", GRP_LOCKDOWN, "Run COMMAND with SELinux context LABEL", "LABEL"),
-	DEFER("--file-label", GRP_LOCKDOWN, "Label created tmpfs content with LABEL", "LABEL"),
+	OPT("--exec-label", GRP_LOCKDOWN, opt_label, 0, "Run COMMAND with SELinux context LABEL",
+	    "LABEL"),
+	OPT("--file-label", GRP_LOCKDOWN, opt_label, 0, "Label created tmpfs content with LABEL",
+	    "LABEL"),
 };
 
 /* A --perms or --size waiting for the operation it applies to. */
@@ -247,6 +271,10 @@ struct parser {
 	struct modifier perms, size;
 	bool share_net;
 	int uid_pos, gid_pos, hostname_pos, as_pid_1_pos;
+	size_t lock_cap, cap_ops_cap, rlimits_cap;
+	/* Where each option was last seen, for the cross-option checks. */
+	bool seen[NSB_ELEMENTSOF(options)];
+	int seen_pos[NSB_ELEMENTSOF(options)];
 };
 
 /* Where tokens come from: argv, or the data of one --args fd. */
@@ -414,6 +442,14 @@ static int add_owned(struct parser *p, char *buf)
 	return 0;
 }
 
+void nsb_config_init_fds(struct nsb_config *cfg)
+{
+	cfg->info_fd = cfg->json_status_fd = -1;
+	cfg->block_fd = cfg->userns_block_fd = cfg->sync_fd = -1;
+	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;
+	cfg->seccomp_fd = -1;
+}
+
 void nsb_config_free(struct nsb_config *cfg)
 {
 	size_t i;
@@ -425,6 +461,26 @@ void nsb_config_free(struct nsb_config *cfg)
 	free(cfg->owned);
 	free(cfg->ops);
 	free(cfg->env);
+	free(cfg->lock_files);
+	free(cfg->cap_ops);
+	free(cfg->rlimits);
+	free(cfg->add_seccomp_fds);
+	free(cfg->seccomp_policies);
+	free(cfg->seccomp_profiles);
+	cfg->lock_files = NULL;
+	cfg->n_lock_files = 0;
+	cfg->cap_ops = NULL;
+	cfg->n_cap_ops = 0;
+	cfg->rlimits = NULL;
+	cfg->n_rlimits = 0;
+	cfg->add_seccomp_fds = NULL;
+	cfg->n_add_seccomp_fds = 0;
+	cfg->seccomp_policies = NULL;
+	cfg->n_seccomp_policies = 0;
+	cfg->seccomp_profiles = NULL;
+	cfg->n_seccomp_profiles = 0;
+	cfg->exec_label = NULL;
+	cfg->file_label = NULL;
 	cfg->owned = NULL;
 	cfg->n_owned = 0;
 	cfg->ops = NULL;
@@ -758,6 +814,99 @@ static int opt_size(struct parser *p, const struct cli_call *c)
 	return 0;
 }
 
+static int opt_fd_field(struct parser *p, const struct cli_call *c)
+{
+	int *field = (int *)((char *)p->cfg + c->opt->field);
+	int fd, r;
+
+	r = parse_fd_arg(c, 0, &fd);
+	if (r < 0)
+		return r;
+	warn_last_wins(c, *field >= 0);
+	*field = fd;
+	return 0;
+}
+
+static int opt_lock_file(struct parser *p, const struct cli_call *c)
+{
+	struct nsb_config *cfg = p->cfg;
+	const char **files;
+	int r;
+
+	r = check_path(c, 0);
+	if (r < 0)
+		return r;
+	files = grow(cfg->lock_files, &p->lock_cap, cfg->n_lock_files, sizeof(*files));
+	if (!files)
+		return out_of_memory();
+	cfg->lock_files = files;
+	cfg->lock_files[cfg->n_lock_files++] = c->arg[0].s;
+	return 0;
+}
+
+static int opt_cap(struct parser *p, const struct cli_call *c)
+{
+	struct nsb_config *cfg = p->cfg;
+	struct nsb_cap_op *ops;
+	int cap;
+
+	if (nsb_caps_from_name(c->arg[0].s, &cap) < 0) {
+		nsb_err("%s: unknown capability '%s' (%s): expected a name such as CAP_SYS_ADMIN, "
+			"or ALL",
+			c->opt->name, c->arg[0].s, AT(c->arg[0].pos));
+		return -EINVAL;
+	}
+	ops = grow(cfg->cap_ops, &p->cap_ops_cap, cfg->n_cap_ops, sizeof(*ops));
+	if (!ops)
+		return out_of_memory();
+	cfg->cap_ops = ops;
+	cfg->cap_ops[cfg->n_cap_ops++] =
+		(struct nsb_cap_op){.add = strcmp(c->opt->name, "--cap-add") == 0, .cap = cap};
+	return 0;
+}
+
+static int opt_label(struct parser *p, const struct cli_call *c)
+{
+	bool exec = strcmp(c->opt->name, "--exec-label") == 0;
+	const char **field = exec ? &p->cfg->exec_label : &p->cfg->file_label;
+	int r;
+
+	r = check_string(c, 0, 4095);
+	if (r < 0)
+		return r;
+	warn_last_wins(c, *field != NULL);
+	*field = c->arg[0].s;
+	return 0;
+}
+
+static int opt_rlimit(struct parser *p, const struct cli_call *c)
+{
+	struct nsb_config *cfg = p->cfg;
+	struct nsb_rlimit l, *limits;
+	const char *bad;
+	int r;
+
+	r = nsb_rlimit_parse(c->arg[0].s, &l, &bad);
+	if (r == -ERANGE) {
+		nsb_err("--rlimit: soft limit above the hard limit in '%s' (%s)", c->arg[0].s,
+			AT(c->arg[0].pos));
+		return r;
+	}
+	if (r < 0) {
+		nsb_err("--rlimit: invalid limit '%s' at '%s' (%s): expected NAME=SOFT[:HARD] with "
+			"NAME one of AS CORE CPU DATA FSIZE LOCKS MEMLOCK MSGQUEUE NICE NOFILE "
+			"NPROC RSS RTPRIO RTTIME SIGPENDING STACK and numbers or 'unlimited'",
+			c->arg[0].s, bad, AT(c->arg[0].pos));
+		return r;
+	}
+	limits = grow(cfg->rlimits, &p->rlimits_cap, cfg->n_rlimits, sizeof(*limits));
+	if (!limits)
+		return out_of_memory();
+	cfg->rlimits = limits;
+	cfg->rlimits[cfg->n_rlimits++] = l;
+	return 0;
+}
+
 /* ---- the loop ----------------------------------------------------------- */
 
 static int parse_source(struct parser *p, struct source *s);
@@ -870,6 +1019,8 @@ static int parse_option(struct parser *p, struct source *s, const struct cli_arg
 	r = check_modifiers(p, c.opt, c.pos);
 	if (r < 0)
 		return r;
+	p->seen[c.opt - options] = true;
+	p->seen_pos[c.opt - options] = c.pos;
 	r = take_args(p, s, &c);
 	if (r < 0)
 		return r;
@@ -909,11 +1060,62 @@ static int require(bool ok, const char *what, const char *needs, int pos)
 	return -EINVAL;
 }
 
+/* Was the option given, and where (for messages)? */
+static bool seen(const struct parser *p, const char *name, int *ret_pos)
+{
+	const struct cli_option *o = find_option(name);
+	size_t i = (size_t)(o - options);
+
+	if (ret_pos)
+		*ret_pos = p->seen_pos[i];
+	return p->seen[i];
+}
+
+static int conflict(const struct parser *p, const char *a, const char *b)
+{
+	int pa, pb;
+
+	if (!seen(p, a, &pa) || !seen(p, b, &pb))
+		return 0;
+	nsb_err("%s is not compatible with %s (%s)", pa > pb ? a : b, pa > pb ? b : a,
+		AT(pa > pb ? pa : pb));
+	return -EINVAL;
+}
+
+/* The lifecycle options' rules. */
+static int check_lifecycle_options(const struct parser *p)
+{
+	const struct nsb_config *cfg = p->cfg;
+	int r = 0, pos;
+
+	if (seen(p, "--userns-block-fd", &pos)) {
+		r = require(cfg->unshare_user, "--userns-block-fd", "--unshare-user", pos);
+		if (r == 0)
+			r = require(cfg->info_fd >= 0, "--userns-block-fd", "--info-fd", pos);
+	}
+	if (r == 0 && seen(p, "--disable-userns", &pos))
+		r = require(cfg->unshare_user, "--disable-userns", "--unshare-user", pos);
+	if (r == 0)
+		r = conflict(p, "--disable-userns", "--userns-block-fd");
+	if (r == 0)
+		r = conflict(p, "--userns", "--unshare-user");
+	if (r == 0)
+		r = conflict(p, "--userns", "--unshare-user-try");
+	if (r == 0)
+		r = conflict(p, "--userns", "--disable-userns");
+	if (r == 0)
+		r = conflict(p, "--as-pid-1", "--lock-file");
+	if (r == 0 && seen(p, "--userns2", &pos))
+		r = require(cfg->userns_fd >= 0, "--userns2", "--userns", pos);
+	return r;
+}
+
 static int check_cross_options(const struct parser *p)
 {
 	const struct nsb_config *cfg = p->cfg;
 	/* Without root, a user namespace is created anyway. */
-	bool userns = cfg->real_uid != 0 || cfg->unshare_user || cfg->unshare_user_try;
+	bool userns = cfg->real_uid != 0 || cfg->unshare_user || cfg->unshare_user_try ||
+		      cfg->userns_fd >= 0;
 	int r = 0;
 
 	if (cfg->uid_given)
@@ -924,6 +1126,8 @@ static int check_cross_options(const struct parser *p)
 		r = require(cfg->unshare_uts, "--hostname", "--unshare-uts", p->hostname_pos);
 	if (r == 0 && cfg->as_pid_1)
 		r = require(cfg->unshare_pid, "--as-pid-1", "--unshare-pid", p->as_pid_1_pos);
+	if (r == 0)
+		r = check_lifecycle_options(p);
 	return r;
 }
 
@@ -967,6 +1171,7 @@ int nsb_cli_parse(struct nsb_config *cfg, int argc, char **argv)
 	const char *argv0 = argc > 0 && argv[0] ? argv[0] : "nsbox";
 	int r;
 
+	nsb_config_init_fds(cfg);
 	if (argc < 2) {
 		nsb_cli_usage(stderr, argv0);
 		return -EDOM;

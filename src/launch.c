@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <dirent.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +18,8 @@
 #include "launch.h"
 #include "log.h"
 #include "sandbox.h"
+#include "selinux.h"
+#include "status.h"
 #include "util.h"
 
 int nsb_launch_check_privileges(void)
@@ -97,14 +102,43 @@ static void explain_userns_failure(int err)
 			"must allow creating them (e.g. seccomp or missing capabilities)");
 }
 
+static bool has_op(const struct nsb_config *cfg, enum nsb_op_kind kind)
+{
+	for (size_t i = 0; i < cfg->n_ops; i++)
+		if (cfg->ops[i].kind == kind)
+			return true;
+	return false;
+}
+
+/* The capabilities COMMAND keeps: root staying root keeps what it has (as
+ * bubblewrap does) unless --cap-add/--cap-drop say otherwise; anyone else
+ * keeps nothing but what --cap-add names. */
+static int plan_caps(const struct nsb_config *cfg, struct nsb_plan *plan)
+{
+	bool root = cfg->real_uid == 0 && cfg->sandbox_uid == 0;
+	uint64_t base = 0;
+
+	if (root) {
+		int r = nsb_caps_get_effective(&base);
+		if (r < 0)
+			return nsb_log_errno(r, "cannot read the capabilities");
+		/* A new user namespace gives its creator every capability. */
+		if (plan->userns)
+			base = nsb_caps_all();
+	}
+	plan->set_caps = !root || cfg->n_cap_ops > 0;
+	plan->keep_caps = nsb_caps_compute(base, cfg->cap_ops, cfg->n_cap_ops);
+	return 0;
+}
+
 static int plan_namespaces(const struct nsb_config *cfg, struct nsb_plan *plan,
 			   unsigned long *ret_flags)
 {
 	unsigned long flags = CLONE_NEWNS | SIGCHLD;
-	bool has_dev = false;
 
-	plan->userns = cfg->real_uid != 0 || cfg->unshare_user ||
-		       (cfg->unshare_user_try && userns_seems_possible());
+	plan->userns = cfg->userns_fd < 0 &&
+		       (cfg->real_uid != 0 || cfg->unshare_user ||
+			(cfg->unshare_user_try && userns_seems_possible()));
 	if (cfg->unshare_cgroup && access("/proc/self/ns/cgroup", F_OK) < 0)
 		return nsb_log_errno(ENOSYS, "--unshare-cgroup: this kernel has no cgroup "
 					     "namespaces");
@@ -122,18 +156,66 @@ static int plan_namespaces(const struct nsb_config *cfg, struct nsb_plan *plan,
 	if (cfg->unshare_uts)
 		flags |= CLONE_NEWUTS;
 
-	for (size_t i = 0; i < cfg->n_ops; i++)
-		has_dev |= cfg->ops[i].kind == NSB_OP_DEV;
-	plan->pidns = cfg->unshare_pid;
+	plan->pidns = cfg->unshare_pid || cfg->pidns_fd >= 0;
 	plan->netns = cfg->unshare_net;
+	plan->write_maps = plan->userns && cfg->userns_block_fd < 0;
 	plan->nested_userns =
-		plan->userns && has_dev && (cfg->sandbox_uid != 0 || cfg->sandbox_gid != 0);
-	plan->reaper = cfg->unshare_pid && !cfg->as_pid_1;
-	plan->keep_caps = cfg->real_uid == 0 && cfg->sandbox_uid == 0;
+		plan->write_maps &&
+		(cfg->disable_userns ||
+		 (has_op(cfg, NSB_OP_DEV) && (cfg->sandbox_uid != 0 || cfg->sandbox_gid != 0)));
+	plan->reaper = !cfg->as_pid_1 &&
+		       (cfg->unshare_pid || cfg->sync_fd >= 0 || cfg->n_lock_files > 0);
 	plan->outer_uid = cfg->real_uid;
 	plan->outer_gid = cfg->real_gid;
 	plan->monitor_pid = getpid();
+	plan->release_fd = -1;
+	plan->exec_fd = -1;
 	*ret_flags = flags;
+	return plan_caps(cfg, plan);
+}
+
+/* Every fd option must name an open fd before anything starts: a closed
+ * one must not leave a sandbox waiting forever or running unsynchronised. */
+static int check_fds(const struct nsb_config *cfg)
+{
+	const struct {
+		const char *opt;
+		int fd;
+	} fds[] = {
+		{"--info-fd", cfg->info_fd},         {"--json-status-fd", cfg->json_status_fd},
+		{"--block-fd", cfg->block_fd},       {"--userns-block-fd", cfg->userns_block_fd},
+		{"--sync-fd", cfg->sync_fd},         {"--userns", cfg->userns_fd},
+		{"--userns2", cfg->userns2_fd},      {"--pidns", cfg->pidns_fd},
+	};
+
+	for (size_t i = 0; i < NSB_ELEMENTSOF(fds); i++)
+		if (fds[i].fd >= 0 && fcntl(fds[i].fd, F_GETFD) < 0)
+			return nsb_log_errno(errno, "%s: fd %d is not usable", fds[i].opt,
+					     fds[i].fd);
+	if (cfg->exec_label && nsb_selinux_check_label("--exec-label", cfg->exec_label) < 0)
+		return -EINVAL;
+	if (cfg->file_label && nsb_selinux_check_label("--file-label", cfg->file_label) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+/* --userns and --pidns: join before cloning, so the child is created in them. */
+static int join_namespaces(const struct nsb_config *cfg)
+{
+	if (cfg->userns_fd >= 0 && setns(cfg->userns_fd, CLONE_NEWUSER) < 0) {
+		int err = errno;
+		if (err == EINVAL)
+			nsb_err("--userns: cannot enter the user namespace of fd %d: it is not a "
+				"user namespace, or not a descendant of the caller's",
+				cfg->userns_fd);
+		else
+			nsb_log_errno(err, "--userns: cannot enter the user namespace of fd %d",
+				      cfg->userns_fd);
+		return -err;
+	}
+	if (cfg->pidns_fd >= 0 && setns(cfg->pidns_fd, CLONE_NEWPID) < 0)
+		return nsb_log_errno(errno, "--pidns: cannot enter the pid namespace of fd %d",
+				     cfg->pidns_fd);
 	return 0;
 }
 
@@ -155,19 +237,168 @@ static int wait_child(pid_t pid)
 	return 255;
 }
 
-int nsb_launch(const struct nsb_config *cfg)
+/* --kill-on-exit: we are a subreaper, so whatever COMMAND left behind has
+ * been re-parented to us: kill and reap until nothing is left. */
+static void kill_leftovers(void)
+{
+	char path[64], buf[4096];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	for (;;) {
+		FILE *f = fopen(path, "re");
+		size_t n = 0;
+
+		if (f) {
+			n = fread(buf, 1, sizeof(buf) - 1, f);
+			fclose(f);
+		}
+		buf[n] = '\0';
+		for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n"))
+			(void)kill((pid_t)atoi(tok), SIGKILL);
+		if (waitpid(-1, NULL, 0) < 0 && errno == ECHILD)
+			break;
+	}
+}
+
+/* --info-fd and the first --json-status-fd line. */
+static int report_start(const struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pid,
+			unsigned long flags)
+{
+	bool want[_NSB_NS_MAX] = {
+		[NSB_NS_CGROUP] = flags & CLONE_NEWCGROUP, [NSB_NS_IPC] = flags & CLONE_NEWIPC,
+		[NSB_NS_MNT] = true,                       [NSB_NS_NET] = flags & CLONE_NEWNET,
+		[NSB_NS_PID] = flags & CLONE_NEWPID,       [NSB_NS_UTS] = flags & CLONE_NEWUTS,
+	};
+	struct nsb_ns_ids ids;
+	char buf[1024];
+	int r, n;
+
+	if (cfg->info_fd < 0 && cfg->json_status_fd < 0)
+		return 0;
+	r = nsb_ns_ids_read(pid, want, &ids);
+	if (r < 0)
+		return nsb_log_errno(r, "cannot read the namespaces of the sandbox");
+	if (cfg->info_fd >= 0) {
+		n = nsb_status_format(buf, sizeof(buf), pid, &ids, false);
+		r = n < 0 ? n : nsb_write_all(cfg->info_fd, buf, (size_t)n);
+		close(cfg->info_fd);
+		if (r < 0)
+			return nsb_log_errno(r, "--info-fd: cannot write to fd %d", cfg->info_fd);
+	}
+	if (cfg->json_status_fd >= 0) {
+		n = nsb_status_format(buf, sizeof(buf), pid, &ids, true);
+		r = n < 0 ? n : nsb_write_all(cfg->json_status_fd, buf, (size_t)n);
+		if (r < 0)
+			return nsb_log_errno(r, "--json-status-fd: cannot write to fd %d",
+					     cfg->json_status_fd);
+	}
+	return 0;
+}
+
+/* --userns-block-fd: the caller writes our child's id maps, then a byte. */
+static int release_child(const struct nsb_config *cfg, int release_w)
+{
+	char c;
+	ssize_t n;
+
+	if (release_w < 0)
+		return 0;
+	do
+		n = read(cfg->userns_block_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return nsb_log_errno(n < 0 ? errno : EPIPE, "--userns-block-fd: no go-ahead on fd %d",
+				     cfg->userns_block_fd);
+	return nsb_write_all(release_w, "x", 1);
+}
+
+/* How many bytes the child wrote on the exec pipe before it closed: 1 means
+ * COMMAND was executed. */
+static int exec_bytes(int exec_r)
+{
+	char buf[2];
+	int total = 0;
+
+	for (;;) {
+		ssize_t n = read(exec_r, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return total;
+		total += (int)n;
+	}
+}
+
+static int make_pipe(bool wanted, int fds[2])
+{
+	fds[0] = fds[1] = -1;
+	if (wanted && pipe2(fds, O_CLOEXEC) < 0)
+		return nsb_log_errno(errno, "cannot create a pipe");
+	return 0;
+}
+
+static void close_pair(int fds[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	fds[0] = fds[1] = -1;
+}
+
+/* The monitor's side once the child runs: reports, go-aheads, the wait. */
+static int monitor(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pid,
+		   unsigned long flags, int release[2], int exec[2])
+{
+	int status, executed = 0;
+	char buf[64];
+
+	if (release[0] >= 0)
+		close(release[0]);
+	if (exec[1] >= 0)
+		close(exec[1]);
+	if (!cfg->no_forward_signals)
+		nsb_signals_forward(pid);
+	if (report_start(cfg, plan, pid, flags) < 0 || release_child(cfg, release[1]) < 0) {
+		(void)kill(pid, SIGKILL);
+		(void)wait_child(pid);
+		return 1;
+	}
+	if (exec[0] >= 0)
+		executed = exec_bytes(exec[0]);
+	status = wait_child(pid);
+	if (cfg->kill_on_exit)
+		kill_leftovers();
+	if (cfg->json_status_fd >= 0 && executed == 1) {
+		int n = nsb_status_format_exit(buf, sizeof(buf), status);
+		if (n > 0)
+			(void)nsb_write_all(cfg->json_status_fd, buf, (size_t)n);
+	}
+	return status;
+}
+
+int nsb_launch(struct nsb_config *cfg)
 {
 	_cleanup_free_ char *cwd = NULL;
 	struct nsb_plan plan = {0};
 	unsigned long flags = 0;
+	int release[2], exec[2], status;
 	long pid;
 
-	if (plan_namespaces(cfg, &plan, &flags) < 0)
+	if (check_fds(cfg) < 0 || plan_namespaces(cfg, &plan, &flags) < 0)
 		return 1;
+	if (join_namespaces(cfg) < 0)
+		return 1;
+	if (make_pipe(cfg->userns_block_fd >= 0, release) < 0 ||
+	    make_pipe(cfg->json_status_fd >= 0, exec) < 0)
+		return 1;
+	plan.release_fd = release[0];
+	plan.exec_fd = exec[1];
 	cwd = getcwd(NULL, 0);
 	plan.cwd = cwd;
 	if (cfg->die_with_parent)
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (cfg->kill_on_exit)
+		(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
 	fflush(NULL);
 	/* A raw clone with fork semantics: all the namespaces at once, so the
@@ -179,13 +410,23 @@ int nsb_launch(const struct nsb_config *cfg)
 		if (plan.userns &&
 		    (err == EPERM || err == ENOSPC || err == EUSERS || err == EINVAL))
 			explain_userns_failure(err);
+		close_pair(release);
+		close_pair(exec);
 		return 1;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		if (release[1] >= 0)
+			close(release[1]);
+		if (exec[0] >= 0)
+			close(exec[0]);
 		nsb_sandbox_run_or_die(cfg, &plan);
+	}
 
 	/* COMMAND runs with our uid: it must not be able to ptrace us or
 	 * open our /proc/PID/exe. */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	return wait_child((pid_t)pid);
+	status = monitor(cfg, &plan, (pid_t)pid, flags, release, exec);
+	close_pair(release);
+	close_pair(exec);
+	return status;
 }

@@ -11,4 +11,4 @@ int nsb_launch_check_privileges(void);
 
 /* Run COMMAND as cfg describes. Returns the exit status for main(): 1 for
  * nsbox's own failure, else COMMAND's status (128+N for signal N). */
-int nsb_launch(const struct nsb_config *cfg);
+int nsb_launch(struct nsb_config *cfg);

@@ -27,6 +27,11 @@ enum nsb_op_kind {
 	NSB_OP_RO_BIND_DATA, /* --ro-bind-data FD DEST (perms) */
 	NSB_OP_SYMLINK,	     /* --symlink TARGET DEST (src = TARGET) */
 	NSB_OP_CHMOD,	     /* --chmod OCTAL PATH (perms = OCTAL) */
+	NSB_OP_BIND_FD,	     /* --bind-fd FD DEST */
+	NSB_OP_RO_BIND_FD,   /* --ro-bind-fd FD DEST */
+	NSB_OP_OVERLAY,	     /* --overlay RWSRC WORKDIR DEST (src = RWSRC, layers) */
+	NSB_OP_TMP_OVERLAY,  /* --tmp-overlay DEST (layers) */
+	NSB_OP_RO_OVERLAY,   /* --ro-overlay DEST (layers) */
 	_NSB_OP_MAX,
 };
 
@@ -42,9 +47,14 @@ struct nsb_op {
 	int argpos;	  /* argv index of the option (for messages); -1 if from --args */
 	const char *src;  /* bind source, symlink target; else NULL */
 	const char *dest; /* destination inside the new root, never empty */
-	int fd;		  /* --file / --bind-data fd; else -1 */
+	int fd;		  /* --file / --bind-data / --bind-fd fd; else -1 */
 	int perms;	  /* --perms value or --chmod mode; -1 if not given */
 	uint64_t size;	  /* --size value; 0 if not given */
+	/* Overlays: the --overlay-src paths before the op, bottom layer first
+	 * (command-line order), and --overlay's WORKDIR; else NULL and 0. */
+	const char *const *layers;
+	size_t n_layers;
+	const char *workdir;
 };
 
 enum nsb_env_kind {
@@ -121,6 +131,9 @@ struct nsb_config {
 	char **owned;
 	size_t n_owned;
 };
+
+/* Mark every fd option as not given (-1); nsb_cli_parse() starts with it. */
+void nsb_config_init_fds(struct nsb_config *cfg);
 
 /* Release what parsing allocated; cfg may be partly filled. */
 void nsb_config_free(struct nsb_config *cfg);

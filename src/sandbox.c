@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "rlimit.h"
+#include "selinux.h"
 #include "log.h"
 #include "net.h"
 #include "ops.h"
@@ -44,6 +46,16 @@ static void write_id_maps_or_die(uid_t inside_uid, uid_t outside_uid, gid_t insi
 	r = nsb_write_file("/proc/self/gid_map", line);
 	if (r < 0)
 		nsb_die_errno(r, "cannot write the gid map '%u %u 1'", inside_gid, outside_gid);
+}
+
+/* --disable-userns: allow exactly one more user namespace below the one
+ * we are in (the nested one about to be made), none below that. Written
+ * through the host's procfs, which still answers for our namespace. */
+static void limit_user_namespaces_or_die(void)
+{
+	int r = nsb_write_file(NSB_OLDROOT "/proc/sys/user/max_user_namespaces", "1");
+	if (r < 0)
+		nsb_die_errno(r, "--disable-userns: cannot set user.max_user_namespaces");
 }
 
 static void build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
@@ -78,6 +90,8 @@ static void build_root_or_die(const struct nsb_config *cfg, const struct nsb_pla
 	 * --chdir /proc/self/fd/N would walk out through it. */
 	close(s.rootfd);
 	close(s.oldrootfd);
+	if (cfg->disable_userns)
+		limit_user_namespaces_or_die();
 
 	/* Drop the host's root, then make the new root the root and drop the
 	 * intermediate one stacked under it: neither is reachable afterwards. */
@@ -98,14 +112,79 @@ static int exit_status_of(int st)
 	return 255;
 }
 
-/* pid 1 of the sandbox: reap every orphan, and leave with COMMAND's status
- * when COMMAND ends (the kernel then kills what is left in the namespace). */
-static _Noreturn void reaper(pid_t command)
+/* The signals passed on to COMMAND (see --no-forward-signals). */
+static const int forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+
+static volatile sig_atomic_t forward_to;
+
+static void forward_signal(int sig, siginfo_t *si, void *ctx)
+{
+	/* Only what a process sent: a terminal's SIGINT or SIGWINCH reaches
+	 * COMMAND directly through its process group already. */
+	if (si->si_code <= 0 && forward_to > 0)
+		kill((pid_t)forward_to, sig);
+}
+
+void nsb_signals_forward(pid_t to)
+{
+	struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | SA_RESTART};
+
+	forward_to = to;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < NSB_ELEMENTSOF(forwarded_signals); i++)
+		(void)sigaction(forwarded_signals[i], &sa, NULL);
+}
+
+void nsb_signals_block(bool block, sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < NSB_ELEMENTSOF(forwarded_signals); i++)
+		sigaddset(&set, forwarded_signals[i]);
+	(void)sigprocmask(block ? SIG_BLOCK : SIG_SETMASK, block ? &set : old, block ? old : NULL);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* The fds the caller lent to nsbox's own options: COMMAND must not get them. */
+static void close_option_fds(struct nsb_config *cfg, bool keep_sync)
+{
+	close_fd(&cfg->info_fd);
+	close_fd(&cfg->json_status_fd);
+	close_fd(&cfg->userns_block_fd);
+	close_fd(&cfg->userns_fd);
+	close_fd(&cfg->userns2_fd);
+	close_fd(&cfg->pidns_fd);
+	close_fd(&cfg->block_fd);
+	close_fd(&cfg->seccomp_fd);
+	if (!keep_sync)
+		close_fd(&cfg->sync_fd);
+}
+
+/* pid 1 of the sandbox (or the process holding --sync-fd/--lock-file):
+ * reap every orphan, pass signals on, and leave with COMMAND's status when
+ * COMMAND ends (in a pid namespace the kernel then kills what is left). */
+static _Noreturn void reaper(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t command,
+			     sigset_t *old_mask)
 {
 	int st;
 
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (cfg->die_with_parent)
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	(void)nsb_caps_drop_all();
+	close_option_fds(cfg, true);
+	if (plan->exec_fd >= 0)
+		close(plan->exec_fd);
+	if (!cfg->no_forward_signals)
+		nsb_signals_forward(command);
+	nsb_signals_block(false, old_mask);
 	for (;;) {
 		pid_t p = waitpid(-1, &st, 0);
 		if (p == command)
@@ -152,22 +231,53 @@ static void enter_cwd_or_die(const struct nsb_config *cfg, const struct nsb_plan
 		nsb_die_errno(errno, "cannot set PWD");
 }
 
-static _Noreturn void exec_command(const struct nsb_config *cfg, const struct nsb_plan *plan)
+/* --block-fd: wait for the caller's go-ahead (one byte, or EOF). */
+static void wait_block_fd_or_die(struct nsb_config *cfg)
+{
+	char c;
+	ssize_t n;
+
+	if (cfg->block_fd < 0)
+		return;
+	do
+		n = read(cfg->block_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		nsb_die_errno(errno, "--block-fd: cannot read fd %d", cfg->block_fd);
+	close_fd(&cfg->block_fd);
+}
+
+static void assert_no_userns_or_die(void)
+{
+	if (unshare(CLONE_NEWUSER) == 0)
+		nsb_die("creation of new user namespaces was not disabled as requested");
+}
+
+static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan *plan)
 {
 	char **argv = cfg->command;
 	size_t n = 0;
+	int r;
 
 	if (cfg->die_with_parent)
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (!plan->keep_caps) {
-		int r = nsb_caps_drop_all();
+	if (nsb_rlimit_apply(cfg->rlimits, cfg->n_rlimits) < 0)
+		_exit(1);
+	if (plan->set_caps) {
+		r = nsb_caps_keep(plan->keep_caps);
 		if (r < 0)
-			nsb_die_errno(r, "cannot drop capabilities");
+			nsb_die_errno(r, "cannot set the capabilities");
 	}
+	if (cfg->assert_userns_disabled || cfg->disable_userns)
+		assert_no_userns_or_die();
+	close_option_fds(cfg, cfg->as_pid_1);
 	apply_env(cfg);
 	enter_cwd_or_die(cfg, plan);
 	if (cfg->new_session && setsid() < 0)
 		nsb_die_errno(errno, "--new-session: cannot start a new session");
+	wait_block_fd_or_die(cfg);
+	if (cfg->exec_label && nsb_selinux_set_exec_label(cfg->exec_label) < 0)
+		_exit(1);
 
 	if (cfg->argv0) {
 		while (cfg->command[n])
@@ -178,8 +288,15 @@ static _Noreturn void exec_command(const struct nsb_config *cfg, const struct ns
 		memcpy(argv, cfg->command, n * sizeof(char *));
 		argv[0] = (char *)cfg->argv0;
 	}
+	/* One byte now and one more if execvp fails: the monitor reports an
+	 * exit code only for a COMMAND that really ran. */
+	if (plan->exec_fd >= 0)
+		(void)nsb_write_all(plan->exec_fd, "x", 1);
 	execvp(cfg->command[0], argv);
-	nsb_die_errno(errno, "execvp %s", cfg->command[0]);
+	r = errno;
+	if (plan->exec_fd >= 0)
+		(void)nsb_write_all(plan->exec_fd, "x", 1);
+	nsb_die_errno(r, "execvp %s", cfg->command[0]);
 }
 
 static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
@@ -191,7 +308,19 @@ static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_pl
 		if (!plan->pidns && getppid() != plan->monitor_pid)
 			_exit(1);
 	}
-	if (plan->userns) {
+	if (plan->release_fd >= 0) {
+		/* --userns-block-fd: someone else writes our id maps. */
+		char c;
+		ssize_t n;
+
+		do
+			n = read(plan->release_fd, &c, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			_exit(1);
+		close(plan->release_fd);
+	}
+	if (plan->write_maps) {
 		if (plan->nested_userns)
 			write_id_maps_or_die(0, plan->outer_uid, 0, plan->outer_gid);
 		else
@@ -209,8 +338,31 @@ static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_pl
 		nsb_die_errno(errno, "--hostname: cannot set '%s'", cfg->hostname);
 }
 
-void nsb_sandbox_run_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
+/* --lock-file: open and read-lock each file; the locks belong to this
+ * process, which stays behind as the reaper. Returns the fds (COMMAND
+ * closes its copies). */
+static int *take_locks_or_die(const struct nsb_config *cfg)
 {
+	int *fds = calloc(cfg->n_lock_files + 1, sizeof(int));
+
+	if (!fds)
+		nsb_die_errno(ENOMEM, "--lock-file");
+	for (size_t i = 0; i < cfg->n_lock_files; i++) {
+		struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+
+		fds[i] = open(cfg->lock_files[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fds[i] < 0)
+			nsb_die_errno(errno, "--lock-file: cannot open '%s'", cfg->lock_files[i]);
+		if (fcntl(fds[i], F_SETLK, &fl) < 0)
+			nsb_die_errno(errno, "--lock-file: cannot lock '%s'", cfg->lock_files[i]);
+	}
+	return fds;
+}
+
+void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
+{
+	sigset_t old_mask;
+
 	early_setup_or_die(cfg, plan);
 	build_root_or_die(cfg, plan);
 
@@ -221,13 +373,27 @@ void nsb_sandbox_run_or_die(const struct nsb_config *cfg, const struct nsb_plan 
 			nsb_die_errno(errno, "cannot create the nested user namespace");
 		write_id_maps_or_die(cfg->sandbox_uid, 0, cfg->sandbox_gid, 0);
 	}
+	if (cfg->userns2_fd >= 0 && setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
+		nsb_die_errno(errno, "--userns2: cannot enter the user namespace of fd %d",
+			      cfg->userns2_fd);
 
 	if (plan->reaper) {
-		pid_t pid = fork();
+		pid_t pid;
+
+		int *locks = take_locks_or_die(cfg);
+
+		/* Signals wait until the reaper knows where to pass them. */
+		nsb_signals_block(true, &old_mask);
+		pid = fork();
 		if (pid < 0)
 			nsb_die_errno(errno, "cannot fork COMMAND");
 		if (pid > 0)
-			reaper(pid);
+			reaper(cfg, plan, pid, &old_mask);
+		nsb_signals_block(false, &old_mask);
+		/* The locks are the reaper's; closing our copies keeps them. */
+		for (size_t i = 0; i < cfg->n_lock_files; i++)
+			close(locks[i]);
+		free(locks);
 	}
 	exec_command(cfg, plan);
 }

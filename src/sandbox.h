@@ -4,6 +4,8 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include "nsb-config.h"
@@ -11,17 +13,28 @@
 /* What the monitor decided before cloning. */
 struct nsb_plan {
 	pid_t monitor_pid;
-	bool userns;	    /* a user namespace was created: write the id maps */
-	bool nested_userns; /* map uid/gid 0 first (devpts needs it), then nest */
+	bool userns;        /* a user namespace was created */
+	bool write_maps;    /* ... and nsbox writes its id maps */
+	bool nested_userns; /* map uid/gid 0 first (devpts, --disable-userns), then nest */
 	bool pidns;
 	bool netns;
-	bool reaper;	/* pid 1 stays behind as a reaper */
-	bool keep_caps; /* root caller staying root: keep the capabilities */
+	bool reaper;       /* pid 1 stays behind as a reaper */
+	bool set_caps;     /* change the capabilities to keep_caps */
+	uint64_t keep_caps; /* what COMMAND keeps, when set_caps */
 	uid_t outer_uid;
 	gid_t outer_gid;
-	const char *cwd; /* the caller's cwd, or NULL */
+	const char *cwd;    /* the caller's cwd, or NULL */
+	int release_fd;     /* --userns-block-fd: wait for a byte from the monitor; -1 */
+	int exec_fd;        /* --json-status-fd: a byte before execvp, one more if it fails; -1 */
 };
 
 /* In the cloned child: build the sandbox and exec COMMAND; on failure log
- * and _exit(1). */
-_Noreturn void nsb_sandbox_run_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan);
+ * and _exit(1). cfg is the child's own copy: the fds it names get closed. */
+_Noreturn void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan);
+
+/* Pass SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH sent
+ * by a process on to pid to. */
+void nsb_signals_forward(pid_t to);
+
+/* Block those signals (saving the mask in *old), or restore *old. */
+void nsb_signals_block(bool block, sigset_t *old);

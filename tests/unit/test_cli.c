@@ -361,23 +361,8 @@ START_TEST(test_unknown_option)
 END_TEST
 
 static const char *const deferred[] = {
-	"--info-fd",
-	"--json-status-fd",
-	"--block-fd",
-	"--userns-block-fd",
-	"--sync-fd",
-	"--lock-file",
-	"--userns",
-	"--userns2",
-	"--pidns",
-	"--disable-userns",
-	"--assert-userns-disabled",
-	"--cap-add",
-	"--cap-drop",
 	"--seccomp",
 	"--add-seccomp-fd",
-	"--exec-label",
-	"--file-label",
 	"--overlay-src",
 	"--overlay",
 	"--tmp-overlay",
@@ -1253,9 +1238,9 @@ START_TEST(test_args_invalid)
 	fd = DATA("--bogus");
 	EXPECT_ERR(-EINVAL, "nsbox: Unknown option --bogus (in --args data)\n", "--args",
 		   fd_str(fd), "true");
-	fd = DATA("--info-fd\0"
+	fd = DATA("--seccomp\0"
 		  "3");
-	EXPECT_ERR(-EOPNOTSUPP, "nsbox: --info-fd is not supported yet\n", "--args", fd_str(fd),
+	EXPECT_ERR(-EOPNOTSUPP, "nsbox: --seccomp is not supported yet\n", "--args", fd_str(fd),
 		   "true");
 	fd = DATA("--perms\0"
 		  "0700");
@@ -1471,6 +1456,24 @@ static const char *const implemented[] = {
 	"--chmod OCTAL PATH",
 	"--perms OCTAL",
 	"--size BYTES",
+	"--userns FD",
+	"--userns2 FD",
+	"--pidns FD",
+	"--disable-userns",
+	"--assert-userns-disabled",
+	"--cap-add CAP",
+	"--cap-drop CAP",
+	"--rlimit NAME=SOFT[:HARD]",
+	"--lock-file DEST",
+	"--sync-fd FD",
+	"--block-fd FD",
+	"--userns-block-fd FD",
+	"--info-fd FD",
+	"--json-status-fd FD",
+	"--no-forward-signals",
+	"--kill-on-exit",
+	"--exec-label LABEL",
+	"--file-label LABEL",
 };
 
 START_TEST(test_usage)
@@ -1509,18 +1512,36 @@ START_TEST(test_usage_options_parse)
 	size_t i;
 
 	for (i = 0; i < sizeof(implemented) / sizeof(implemented[0]); i++) {
-		const char *list[12] = {"nsbox", "--unshare-pid", "--unshare-uts"};
+		const char *list[16] = {"nsbox", "--unshare-pid", "--unshare-uts"};
 		char name[32];
 		size_t n = 3, sp = strcspn(implemented[i], " ");
 		const char *a = implemented[i] + sp;
 		int r;
 
 		snprintf(name, sizeof(name), "%.*s", (int)sp, implemented[i]);
+		/* Options that need a companion, or a word rather than a number. */
+		if (strcmp(name, "--userns2") == 0) {
+			list[n++] = "--userns";
+			list[n++] = "1";
+		}
+		if (strcmp(name, "--userns-block-fd") == 0 ||
+		    strcmp(name, "--disable-userns") == 0) {
+			list[n++] = "--unshare-user";
+			list[n++] = "--info-fd";
+			list[n++] = "1";
+		}
 		list[n++] = name;
 		while (*a == ' ') {
 			a++;
 			/* FD, OCTAL, BYTES, ids: "1" fits them all; paths too. */
-			list[n++] = strcmp(name, "--args") == 0 ? fd_str(DATA("")) : "1";
+			if (strcmp(name, "--args") == 0)
+				list[n++] = fd_str(DATA(""));
+			else if (strncmp(name, "--cap-", 6) == 0)
+				list[n++] = "CAP_CHOWN";
+			else if (strcmp(name, "--rlimit") == 0)
+				list[n++] = "NOFILE=64";
+			else
+				list[n++] = "1";
 			a += strcspn(a, " ");
 		}
 		if (strcmp(name, "--perms") == 0 || strcmp(name, "--size") == 0) {
