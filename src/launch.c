@@ -170,6 +170,9 @@ static int plan_namespaces(const struct nsb_config *cfg, struct nsb_plan *plan,
 	plan->monitor_pid = getpid();
 	plan->release_fd = -1;
 	plan->exec_fd = -1;
+	plan->self_fd = -1;
+	if (plan->reaper)
+		plan->self_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	*ret_flags = flags;
 	return plan_caps(cfg, plan);
 }
@@ -412,6 +415,8 @@ int nsb_launch(struct nsb_config *cfg)
 			explain_userns_failure(err);
 		close_pair(release);
 		close_pair(exec);
+		if (plan.self_fd >= 0)
+			close(plan.self_fd);
 		return 1;
 	}
 	if (pid == 0) {
@@ -425,6 +430,8 @@ int nsb_launch(struct nsb_config *cfg)
 	/* COMMAND runs with our uid: it must not be able to ptrace us or
 	 * open our /proc/PID/exe. */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (plan.self_fd >= 0)
+		close(plan.self_fd);
 	status = monitor(cfg, &plan, (pid_t)pid, flags, release, exec);
 	close_pair(release);
 	close_pair(exec);

@@ -27,25 +27,45 @@
 /* Where the intermediate root is mounted before the first pivot. */
 #define BASE_DIR "/tmp"
 
-static void write_id_maps_or_die(uid_t inside_uid, uid_t outside_uid, gid_t inside_gid,
-				 gid_t outside_gid)
+static int write_at(int dirfd, const char *name, const char *s)
+{
+	_cleanup_close_ int fd = -1;
+
+	fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	return nsb_write_all(fd, s, strlen(s));
+}
+
+/* Write the id maps of the process whose /proc/PID directory is procfd. */
+static void write_id_maps_or_die(int procfd, uid_t inside_uid, uid_t outside_uid,
+				 gid_t inside_gid, gid_t outside_gid)
 {
 	char line[64];
 	int r;
 
 	/* An unprivileged gid_map needs setgroups denied first; the sandbox
 	 * must not drop supplementary groups that may be deny-listing it. */
-	r = nsb_write_file("/proc/self/setgroups", "deny");
+	r = write_at(procfd, "setgroups", "deny");
 	if (r < 0 && r != -ENOENT)
 		nsb_die_errno(r, "cannot write /proc/self/setgroups");
 	snprintf(line, sizeof(line), "%u %u 1\n", inside_uid, outside_uid);
-	r = nsb_write_file("/proc/self/uid_map", line);
+	r = write_at(procfd, "uid_map", line);
 	if (r < 0)
 		nsb_die_errno(r, "cannot write the uid map '%u %u 1'", inside_uid, outside_uid);
 	snprintf(line, sizeof(line), "%u %u 1\n", inside_gid, outside_gid);
-	r = nsb_write_file("/proc/self/gid_map", line);
+	r = write_at(procfd, "gid_map", line);
 	if (r < 0)
 		nsb_die_errno(r, "cannot write the gid map '%u %u 1'", inside_gid, outside_gid);
+}
+
+static int open_proc_self_or_die(const char *path)
+{
+	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		nsb_die_errno(errno, "cannot open %s", path);
+	return fd;
 }
 
 /* --disable-userns: allow exactly one more user namespace below the one
@@ -58,8 +78,13 @@ static void limit_user_namespaces_or_die(void)
 		nsb_die_errno(r, "--disable-userns: cannot set user.max_user_namespaces");
 }
 
-static void build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
+/* Build the new root and pivot into it. Returns an fd of the host's procfs
+ * when the nested user namespace needs one for its maps (the new root may
+ * have no /proc), else -1. */
+static int build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
 {
+	int proc = -1;
+
 	struct nsb_setup s = {.cfg = cfg, .rootfd = -1, .oldrootfd = -1, .pidns = plan->pidns};
 
 	/* Sources are resolved as the caller sees them, before anything moves. */
@@ -92,6 +117,8 @@ static void build_root_or_die(const struct nsb_config *cfg, const struct nsb_pla
 	close(s.oldrootfd);
 	if (cfg->disable_userns)
 		limit_user_namespaces_or_die();
+	if (plan->nested_userns)
+		proc = open_proc_self_or_die(NSB_OLDROOT "/proc");
 
 	/* Drop the host's root, then make the new root the root and drop the
 	 * intermediate one stacked under it: neither is reachable afterwards. */
@@ -101,6 +128,7 @@ static void build_root_or_die(const struct nsb_config *cfg, const struct nsb_pla
 		nsb_die_errno(errno, "cannot pivot into the new root");
 	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		nsb_die_errno(errno, "cannot detach the intermediate root");
+	return proc;
 }
 
 static int exit_status_of(int st)
@@ -167,24 +195,21 @@ static void close_option_fds(struct nsb_config *cfg, bool keep_sync)
 		close_fd(&cfg->sync_fd);
 }
 
-/* pid 1 of the sandbox (or the process holding --sync-fd/--lock-file):
- * reap every orphan, pass signals on, and leave with COMMAND's status when
- * COMMAND ends (in a pid namespace the kernel then kills what is left). */
-static _Noreturn void reaper(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t command,
-			     sigset_t *old_mask)
+/* The reaper's loop: pass signals on, reap every orphan, and leave with
+ * COMMAND's status when COMMAND ends (in a pid namespace the kernel then
+ * kills what is left). Signals must be blocked on entry. */
+static _Noreturn void reap_until(pid_t command, bool forward, bool die_with_parent)
 {
+	sigset_t none;
 	int st;
 
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (cfg->die_with_parent)
+	if (die_with_parent)
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	(void)nsb_caps_drop_all();
-	close_option_fds(cfg, true);
-	if (plan->exec_fd >= 0)
-		close(plan->exec_fd);
-	if (!cfg->no_forward_signals)
+	if (forward)
 		nsb_signals_forward(command);
-	nsb_signals_block(false, old_mask);
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	for (;;) {
 		pid_t p = waitpid(-1, &st, 0);
 		if (p == command)
@@ -192,6 +217,55 @@ static _Noreturn void reaper(struct nsb_config *cfg, const struct nsb_plan *plan
 		if (p < 0 && errno != EINTR)
 			_exit(1);
 	}
+}
+
+int nsb_reaper_main(int argc, char **argv)
+{
+	unsigned long pid;
+	char *end;
+
+	/* argv: NSB_REAPER_ARGV0 PID FORWARD DIE_WITH_PARENT */
+	if (argc != 4)
+		return 1;
+	errno = 0;
+	pid = strtoul(argv[1], &end, 10);
+	if (errno || *end || pid == 0 || pid > INT_MAX)
+		return 1;
+	reap_until((pid_t)pid, strcmp(argv[2], "1") == 0, strcmp(argv[3], "1") == 0);
+}
+
+/* pid 1 of the sandbox (or the process holding --sync-fd/--lock-file).
+ * It re-executes nsbox inside the sandbox's user namespace: a process that
+ * executed there is owned by it, so the caller can still open its
+ * /proc/PID/ns/ files to join the sandbox although it is not dumpable,
+ * while COMMAND, with no capabilities, can neither ptrace it nor reach its
+ * executable. */
+static _Noreturn void reaper(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t command,
+			     const int *locks)
+{
+	char a0[] = NSB_REAPER_ARGV0, pid[16], fwd[2] = "1", dwp[2] = "0";
+	char *argv[] = {a0, pid, fwd, dwp, NULL};
+	char *envp[] = {NULL};
+
+	fwd[0] = cfg->no_forward_signals ? '0' : '1';
+	dwp[0] = cfg->die_with_parent ? '1' : '0';
+
+	(void)nsb_caps_drop_all();
+	close_option_fds(cfg, true);
+	if (plan->exec_fd >= 0)
+		close(plan->exec_fd);
+	if (plan->self_fd >= 0) {
+		/* What the reaper holds must survive the exec. */
+		for (size_t i = 0; i < cfg->n_lock_files; i++)
+			(void)fcntl(locks[i], F_SETFD, 0);
+		if (cfg->sync_fd >= 0)
+			(void)fcntl(cfg->sync_fd, F_SETFD, 0);
+		snprintf(pid, sizeof(pid), "%d", (int)command);
+		syscall(SYS_execveat, plan->self_fd, "", argv, envp, AT_EMPTY_PATH);
+		nsb_log(NSB_LOG_DEBUG, "cannot re-execute the reaper (%s): it stays as it is",
+			strerror(errno));
+	}
+	reap_until(command, !cfg->no_forward_signals, cfg->die_with_parent);
 }
 
 static void apply_env(const struct nsb_config *cfg)
@@ -253,7 +327,8 @@ static void assert_no_userns_or_die(void)
 		nsb_die("creation of new user namespaces was not disabled as requested");
 }
 
-static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan *plan)
+static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan *plan,
+				   mode_t caller_umask)
 {
 	char **argv = cfg->command;
 	size_t n = 0;
@@ -271,6 +346,7 @@ static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan
 	if (cfg->assert_userns_disabled || cfg->disable_userns)
 		assert_no_userns_or_die();
 	close_option_fds(cfg, cfg->as_pid_1);
+	(void)umask(caller_umask);
 	apply_env(cfg);
 	enter_cwd_or_die(cfg, plan);
 	if (cfg->new_session && setsid() < 0)
@@ -321,11 +397,13 @@ static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_pl
 		close(plan->release_fd);
 	}
 	if (plan->write_maps) {
+		_cleanup_close_ int self = open_proc_self_or_die("/proc/self");
+
 		if (plan->nested_userns)
-			write_id_maps_or_die(0, plan->outer_uid, 0, plan->outer_gid);
+			write_id_maps_or_die(self, 0, plan->outer_uid, 0, plan->outer_gid);
 		else
-			write_id_maps_or_die(cfg->sandbox_uid, plan->outer_uid, cfg->sandbox_gid,
-					     plan->outer_gid);
+			write_id_maps_or_die(self, cfg->sandbox_uid, plan->outer_uid,
+					     cfg->sandbox_gid, plan->outer_gid);
 	}
 	/* A fresh session keyring: the caller's keys stay out of reach. */
 	(void)syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL);
@@ -363,19 +441,13 @@ void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
 {
 	sigset_t old_mask;
 
-	early_setup_or_die(cfg, plan);
-	build_root_or_die(cfg, plan);
+	/* Modes given on the command line (and the documented defaults) are
+	 * exact: the caller's umask applies again to COMMAND only. */
+	mode_t caller_umask = umask(0);
+	int proc;
 
-	if (plan->nested_userns) {
-		/* devpts needed uid 0 in the first namespace; COMMAND gets the
-		 * uid it asked for in a nested one. */
-		if (unshare(CLONE_NEWUSER) < 0)
-			nsb_die_errno(errno, "cannot create the nested user namespace");
-		write_id_maps_or_die(cfg->sandbox_uid, 0, cfg->sandbox_gid, 0);
-	}
-	if (cfg->userns2_fd >= 0 && setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
-		nsb_die_errno(errno, "--userns2: cannot enter the user namespace of fd %d",
-			      cfg->userns2_fd);
+	early_setup_or_die(cfg, plan);
+	proc = build_root_or_die(cfg, plan);
 
 	if (plan->reaper) {
 		pid_t pid;
@@ -387,13 +459,36 @@ void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
 		pid = fork();
 		if (pid < 0)
 			nsb_die_errno(errno, "cannot fork COMMAND");
-		if (pid > 0)
-			reaper(cfg, plan, pid, &old_mask);
+		if (pid > 0) {
+			if (proc >= 0)
+				close(proc);
+			reaper(cfg, plan, pid, locks);
+		}
 		nsb_signals_block(false, &old_mask);
+		if (plan->self_fd >= 0)
+			close(plan->self_fd);
 		/* The locks are the reaper's; closing our copies keeps them. */
 		for (size_t i = 0; i < cfg->n_lock_files; i++)
 			close(locks[i]);
 		free(locks);
 	}
-	exec_command(cfg, plan);
+	/* Only COMMAND moves on: the reaper stays in the first user namespace,
+	 * which owns the others, so that joining it through --info-fd's
+	 * child-pid gives the rights over them. */
+	if (plan->nested_userns) {
+		/* devpts needed uid 0 in the first namespace; COMMAND gets the
+		 * uid it asked for in a nested one. */
+		_cleanup_close_ int self = openat(proc, "self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (self < 0)
+			nsb_die_errno(errno, "cannot open /proc/self");
+		close(proc);
+		if (unshare(CLONE_NEWUSER) < 0)
+			nsb_die_errno(errno, "cannot create the nested user namespace");
+		write_id_maps_or_die(self, cfg->sandbox_uid, 0, cfg->sandbox_gid, 0);
+	}
+	if (cfg->userns2_fd >= 0 && setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
+		nsb_die_errno(errno, "--userns2: cannot enter the user namespace of fd %d",
+			      cfg->userns2_fd);
+	exec_command(cfg, plan, caller_umask);
 }

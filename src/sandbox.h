@@ -26,11 +26,19 @@ struct nsb_plan {
 	const char *cwd;    /* the caller's cwd, or NULL */
 	int release_fd;     /* --userns-block-fd: wait for a byte from the monitor; -1 */
 	int exec_fd;        /* --json-status-fd: a byte before execvp, one more if it fails; -1 */
+	int self_fd;        /* nsbox's own executable, for the reaper; -1 */
 };
 
 /* In the cloned child: build the sandbox and exec COMMAND; on failure log
  * and _exit(1). cfg is the child's own copy: the fds it names get closed. */
 _Noreturn void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan);
+
+/* argv[0] of the re-executed reaper; main() hands such a process to
+ * nsb_reaper_main(). */
+#define NSB_REAPER_ARGV0 "nsbox-reaper\x01"
+
+/* The re-executed reaper: argv is NSB_REAPER_ARGV0 PID FORWARD DIE_WITH_PARENT. */
+int nsb_reaper_main(int argc, char **argv);
 
 /* Pass SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH sent
  * by a process on to pid to. */
