@@ -171,7 +171,9 @@ static int plan_namespaces(const struct nsb_config *cfg, struct nsb_plan *plan,
 	plan->release_fd = -1;
 	plan->exec_fd = -1;
 	plan->self_fd = -1;
-	if (plan->reaper)
+	/* Only a launcher told the pid may want to join the sandbox: the
+	 * reaper is re-executed (see sandbox.c) only then. */
+	if (plan->reaper && (cfg->info_fd >= 0 || cfg->json_status_fd >= 0))
 		plan->self_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	*ret_flags = flags;
 	return plan_caps(cfg, plan);

@@ -197,13 +197,18 @@ static void close_option_fds(struct nsb_config *cfg, bool keep_sync)
 
 /* The reaper's loop: pass signals on, reap every orphan, and leave with
  * COMMAND's status when COMMAND ends (in a pid namespace the kernel then
- * kills what is left). Signals must be blocked on entry. */
-static _Noreturn void reap_until(pid_t command, bool forward, bool die_with_parent)
+ * kills what is left). Signals must be blocked on entry. ready_fd, if not
+ * -1, gets a byte once this process is not dumpable: COMMAND waits for it. */
+static _Noreturn void reap_until(pid_t command, bool forward, bool die_with_parent, int ready_fd)
 {
 	sigset_t none;
 	int st;
 
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (ready_fd >= 0) {
+		(void)nsb_write_all(ready_fd, "x", 1);
+		close(ready_fd);
+	}
 	if (die_with_parent)
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (forward)
@@ -219,37 +224,46 @@ static _Noreturn void reap_until(pid_t command, bool forward, bool die_with_pare
 	}
 }
 
+static bool parse_reaper_number(const char *s, long min, long *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < min || v > INT_MAX)
+		return false;
+	*ret = v;
+	return true;
+}
+
 int nsb_reaper_main(int argc, char **argv)
 {
-	unsigned long pid;
-	char *end;
+	long pid, ready;
 
-	/* argv: NSB_REAPER_ARGV0 PID FORWARD DIE_WITH_PARENT */
-	if (argc != 4)
+	/* argv: NSB_REAPER_ARGV0 PID READY_FD FORWARD DIE_WITH_PARENT */
+	if (argc != 5 || !parse_reaper_number(argv[1], 1, &pid) ||
+	    !parse_reaper_number(argv[2], -1, &ready))
 		return 1;
-	errno = 0;
-	pid = strtoul(argv[1], &end, 10);
-	if (errno || *end || pid == 0 || pid > INT_MAX)
-		return 1;
-	reap_until((pid_t)pid, strcmp(argv[2], "1") == 0, strcmp(argv[3], "1") == 0);
+	reap_until((pid_t)pid, strcmp(argv[3], "1") == 0, strcmp(argv[4], "1") == 0, (int)ready);
 }
 
 /* pid 1 of the sandbox (or the process holding --sync-fd/--lock-file).
- * It re-executes nsbox inside the sandbox's user namespace: a process that
- * executed there is owned by it, so the caller can still open its
- * /proc/PID/ns/ files to join the sandbox although it is not dumpable,
- * while COMMAND, with no capabilities, can neither ptrace it nor reach its
- * executable. */
+ * When a launcher may want to join the sandbox (--info-fd and
+ * --json-status-fd give it the pid), it re-executes nsbox inside the
+ * sandbox's user namespace: a process that executed there belongs to it, so
+ * the caller can open its /proc/PID/ns/ files although it is not dumpable,
+ * while COMMAND, with no capabilities there, can neither ptrace it nor reach
+ * its executable. COMMAND waits on ready_fd until that is done. */
 static _Noreturn void reaper(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t command,
-			     const int *locks)
+			     const int *locks, int ready_fd)
 {
-	char a0[] = NSB_REAPER_ARGV0, pid[16], fwd[2] = "1", dwp[2] = "0";
-	char *argv[] = {a0, pid, fwd, dwp, NULL};
+	char a0[] = NSB_REAPER_ARGV0, pid[16], ready[16], fwd[2] = "1", dwp[2] = "0";
+	char *argv[] = {a0, pid, ready, fwd, dwp, NULL};
 	char *envp[] = {NULL};
 
 	fwd[0] = cfg->no_forward_signals ? '0' : '1';
 	dwp[0] = cfg->die_with_parent ? '1' : '0';
-
 	(void)nsb_caps_drop_all();
 	close_option_fds(cfg, true);
 	if (plan->exec_fd >= 0)
@@ -260,12 +274,14 @@ static _Noreturn void reaper(struct nsb_config *cfg, const struct nsb_plan *plan
 			(void)fcntl(locks[i], F_SETFD, 0);
 		if (cfg->sync_fd >= 0)
 			(void)fcntl(cfg->sync_fd, F_SETFD, 0);
+		(void)fcntl(ready_fd, F_SETFD, 0);
 		snprintf(pid, sizeof(pid), "%d", (int)command);
+		snprintf(ready, sizeof(ready), "%d", ready_fd);
 		syscall(SYS_execveat, plan->self_fd, "", argv, envp, AT_EMPTY_PATH);
 		nsb_log(NSB_LOG_DEBUG, "cannot re-execute the reaper (%s): it stays as it is",
 			strerror(errno));
 	}
-	reap_until(command, !cfg->no_forward_signals, cfg->die_with_parent);
+	reap_until(command, !cfg->no_forward_signals, cfg->die_with_parent, ready_fd);
 }
 
 static void apply_env(const struct nsb_config *cfg)
@@ -327,8 +343,20 @@ static void assert_no_userns_or_die(void)
 		nsb_die("creation of new user namespaces was not disabled as requested");
 }
 
+/* Wait until the reaper is not dumpable any more (EOF: it is gone). */
+static void wait_reaper_ready(int ready_fd)
+{
+	char c;
+
+	if (ready_fd < 0)
+		return;
+	while (read(ready_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	close(ready_fd);
+}
+
 static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan *plan,
-				   mode_t caller_umask)
+				   mode_t caller_umask, int ready_fd)
 {
 	char **argv = cfg->command;
 	size_t n = 0;
@@ -354,6 +382,7 @@ static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan
 	wait_block_fd_or_die(cfg);
 	if (cfg->exec_label && nsb_selinux_set_exec_label(cfg->exec_label) < 0)
 		_exit(1);
+	wait_reaper_ready(ready_fd);
 
 	if (cfg->argv0) {
 		while (cfg->command[n])
@@ -444,7 +473,7 @@ void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
 	/* Modes given on the command line (and the documented defaults) are
 	 * exact: the caller's umask applies again to COMMAND only. */
 	mode_t caller_umask = umask(0);
-	int proc;
+	int proc, ready[2] = {-1, -1};
 
 	early_setup_or_die(cfg, plan);
 	proc = build_root_or_die(cfg, plan);
@@ -454,6 +483,8 @@ void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
 
 		int *locks = take_locks_or_die(cfg);
 
+		if (plan->self_fd >= 0 && pipe2(ready, O_CLOEXEC) < 0)
+			nsb_die_errno(errno, "cannot create a pipe");
 		/* Signals wait until the reaper knows where to pass them. */
 		nsb_signals_block(true, &old_mask);
 		pid = fork();
@@ -462,11 +493,15 @@ void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
 		if (pid > 0) {
 			if (proc >= 0)
 				close(proc);
-			reaper(cfg, plan, pid, locks);
+			if (ready[0] >= 0)
+				close(ready[0]);
+			reaper(cfg, plan, pid, locks, ready[1]);
 		}
 		nsb_signals_block(false, &old_mask);
 		if (plan->self_fd >= 0)
 			close(plan->self_fd);
+		if (ready[1] >= 0)
+			close(ready[1]);
 		/* The locks are the reaper's; closing our copies keeps them. */
 		for (size_t i = 0; i < cfg->n_lock_files; i++)
 			close(locks[i]);
@@ -490,5 +525,5 @@ void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
 	if (cfg->userns2_fd >= 0 && setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
 		nsb_die_errno(errno, "--userns2: cannot enter the user namespace of fd %d",
 			      cfg->userns2_fd);
-	exec_command(cfg, plan, caller_umask);
+	exec_command(cfg, plan, caller_umask, ready[0]);
 }

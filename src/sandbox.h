@@ -26,7 +26,7 @@ struct nsb_plan {
 	const char *cwd;    /* the caller's cwd, or NULL */
 	int release_fd;     /* --userns-block-fd: wait for a byte from the monitor; -1 */
 	int exec_fd;        /* --json-status-fd: a byte before execvp, one more if it fails; -1 */
-	int self_fd;        /* nsbox's own executable, for the reaper; -1 */
+	int self_fd;        /* nsbox's own executable, to re-execute the reaper; -1 */
 };
 
 /* In the cloned child: build the sandbox and exec COMMAND; on failure log
@@ -37,7 +37,8 @@ _Noreturn void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_p
  * nsb_reaper_main(). */
 #define NSB_REAPER_ARGV0 "nsbox-reaper\x01"
 
-/* The re-executed reaper: argv is NSB_REAPER_ARGV0 PID FORWARD DIE_WITH_PARENT. */
+/* The re-executed reaper: argv is NSB_REAPER_ARGV0 PID READY_FD FORWARD
+ * DIE_WITH_PARENT. */
 int nsb_reaper_main(int argc, char **argv);
 
 /* Pass SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH sent
