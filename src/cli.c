@@ -18,6 +18,7 @@
 #include "log.h"
 #include "caps.h"
 #include "numparse.h"
+#include "overlay.h"
 #include "rlimit.h"
 #include "util.h"
 
@@ -60,6 +61,8 @@ enum {
 	CLI_MODE_FIRST = 1u << 5,  /* fs op whose first argument is a mode */
 	CLI_TRANSPARENT = 1u << 6, /* --args: invisible to the modifier rules */
 	CLI_ARGV_ONLY = 1u << 7,   /* refused inside --args data */
+	CLI_OVERLAY_SRC = 1u << 8, /* --overlay-src: a layer for the next overlay */
+	CLI_OVERLAY = 1u << 9,	   /* an overlay op: takes the pending layers */
 };
 
 struct cli_option {
@@ -109,6 +112,11 @@ static int opt_lock_file(struct parser *p, const struct cli_call *c);
 static int opt_cap(struct parser *p, const struct cli_call *c);
 static int opt_label(struct parser *p, const struct cli_call *c);
 static int opt_rlimit(struct parser *p, const struct cli_call *c);
+static int opt_add_seccomp_fd(struct parser *p, const struct cli_call *c);
+static int opt_seccomp_profile(struct parser *p, const struct cli_call *c);
+static int opt_seccomp_policy(struct parser *p, const struct cli_call *c);
+static int opt_overlay_src(struct parser *p, const struct cli_call *c);
+static int opt_overlay(struct parser *p, const struct cli_call *c);
 
 #define OPT(n, grp, fn, fl, h, ...)                                                     \
 	{                                                                               \
@@ -131,6 +139,11 @@ static int opt_rlimit(struct parser *p, const struct cli_call *c);
 		.field = offsetof(struct nsb_config, fld), .help = (h),         \
 		.args = {"FD"},                                                 \
 	}
+#define OVERLAY(n, kind, h, ...)                                                               \
+	{                                                                                      \
+		.name = (n), .group = GRP_FILESYSTEM, .parse = opt_overlay, .op_kind = (kind), \
+		.flags = CLI_OVERLAY, .help = (h), .args = {__VA_ARGS__},                      \
+	}
 /* A deferred row keeps its arguments and help, so that enabling it is a
  * matter of giving it a handler and dropping the flag. */
 #define DEFER(n, grp, h, ...) OPT(n, grp, NULL, CLI_DEFERRED, h, __VA_ARGS__)
@@ -143,8 +156,8 @@ static const struct cli_option options[] = {
 	OPT("--argv0", GRP_GENERAL, opt_argv0, 0, "Run COMMAND with VALUE as its argv[0]", "VALUE"),
 	OPT("--level-prefix", GRP_GENERAL, opt_level_prefix, 0,
 	    "Start later messages with their syslog level, as <N>", NULL),
-	DEFER("--not-a-security-boundary", GRP_GENERAL,
-	      "Turn setup failures that only weaken isolation into warnings", NULL),
+	FLAG("--not-a-security-boundary", GRP_GENERAL, not_a_security_boundary,
+	     "Turn setup failures that only weaken isolation into warnings"),
 
 	FLAG("--unshare-user", GRP_NAMESPACES, unshare_user, "Create a new user namespace"),
 	FLAG("--unshare-user-try", GRP_NAMESPACES, unshare_user_try,
@@ -217,16 +230,18 @@ static const struct cli_option options[] = {
 	FSOP("--ro-bind", NSB_OP_RO_BIND, 0, 0, "Bind-mount SRC on DEST, read-only", "SRC", "DEST"),
 	FSOP("--ro-bind-try", NSB_OP_RO_BIND, NSB_OPF_ALLOW_MISSING, 0,
 	     "Like --ro-bind, skipped if SRC does not exist", "SRC", "DEST"),
-	DEFER("--bind-fd", GRP_FILESYSTEM, "Bind-mount the path open as FD on DEST", "FD", "DEST"),
-	DEFER("--ro-bind-fd", GRP_FILESYSTEM, "Like --bind-fd, read-only", "FD", "DEST"),
+	FSOP("--bind-fd", NSB_OP_BIND_FD, 0, CLI_FD_FIRST, "Bind-mount what FD refers to on DEST",
+	     "FD", "DEST"),
+	FSOP("--ro-bind-fd", NSB_OP_RO_BIND_FD, 0, CLI_FD_FIRST, "Like --bind-fd, read-only", "FD",
+	     "DEST"),
 	FSOP("--remount-ro", NSB_OP_REMOUNT_RO, 0, 0, "Make the mount at DEST read-only", "DEST"),
-	DEFER("--overlay-src", GRP_FILESYSTEM, "Add SRC as a lower layer of the next overlay",
-	      "SRC"),
-	DEFER("--overlay", GRP_FILESYSTEM, "Mount an overlay with upper dir RWSRC on DEST", "RWSRC",
-	      "WORKDIR", "DEST"),
-	DEFER("--tmp-overlay", GRP_FILESYSTEM, "Mount an overlay whose writes are discarded",
-	      "DEST"),
-	DEFER("--ro-overlay", GRP_FILESYSTEM, "Mount a read-only overlay on DEST", "DEST"),
+	OPT("--overlay-src", GRP_FILESYSTEM, opt_overlay_src, CLI_OVERLAY_SRC,
+	    "Add layer SRC to the next overlay (the first is the bottom)", "SRC"),
+	OVERLAY("--overlay", NSB_OP_OVERLAY, "Mount an overlay on DEST that writes to RWSRC",
+		"RWSRC", "WORKDIR", "DEST"),
+	OVERLAY("--tmp-overlay", NSB_OP_TMP_OVERLAY,
+		"Mount an overlay on DEST whose writes are discarded", "DEST"),
+	OVERLAY("--ro-overlay", NSB_OP_RO_OVERLAY, "Mount a read-only overlay on DEST", "DEST"),
 	FSOP("--proc", NSB_OP_PROC, 0, 0, "Mount procfs on DEST", "DEST"),
 	FSOP("--dev", NSB_OP_DEV, 0, 0, "Mount a minimal /dev on DEST", "DEST"),
 	FSOP("--tmpfs", NSB_OP_TMPFS, 0, CLI_TAKES_PERMS | CLI_TAKES_SIZE, "Mount a tmpfs on DEST",
@@ -248,8 +263,13 @@ static const struct cli_option options[] = {
 	OPT("--size", GRP_FILESYSTEM, opt_size, CLI_MODIFIER, "Size limit of the next --tmpfs",
 	    "BYTES"),
 
-	DEFER("--seccomp", GRP_LOCKDOWN, "Load a seccomp program from FD", "FD"),
-	DEFER("--add-seccomp-fd", GRP_LOCKDOWN, "Load one more seccomp program from FD", "FD"),
+	FDOPT("--seccomp", GRP_LOCKDOWN, seccomp_fd, "Load a seccomp program from FD"),
+	OPT("--add-seccomp-fd", GRP_LOCKDOWN, opt_add_seccomp_fd, 0,
+	    "Load one more seccomp program from FD", "FD"),
+	OPT("--seccomp-profile", GRP_LOCKDOWN, opt_seccomp_profile, 0,
+	    "Apply the built-in seccomp profile NAME (default, devel; +userns)", "NAME"),
+	OPT("--seccomp-policy", GRP_LOCKDOWN, opt_seccomp_policy, 0,
+	    "Apply the seccomp policy written in FILE", "FILE"),
 	OPT("--exec-label", GRP_LOCKDOWN, opt_label, 0, "Run COMMAND with SELinux context LABEL",
 	    "LABEL"),
 	OPT("--file-label", GRP_LOCKDOWN, opt_label, 0, "Label created tmpfs content with LABEL",
@@ -271,7 +291,13 @@ struct parser {
 	struct modifier perms, size;
 	bool share_net;
 	int uid_pos, gid_pos, hostname_pos, as_pid_1_pos;
-	size_t lock_cap, cap_ops_cap, rlimits_cap;
+	size_t lock_cap, cap_ops_cap, rlimits_cap, progs_cap, profiles_cap, policies_cap;
+	/* --overlay-src layers waiting for their overlay, bottom first. */
+	struct {
+		const char *path[NSB_OVERLAY_MAX_LAYERS];
+		size_t n;
+		int pos; /* of the last one */
+	} layers;
 	/* Where each option was last seen, for the cross-option checks. */
 	bool seen[NSB_ELEMENTSOF(options)];
 	int seen_pos[NSB_ELEMENTSOF(options)];
@@ -464,7 +490,9 @@ void nsb_config_free(struct nsb_config *cfg)
 	free(cfg->lock_files);
 	free(cfg->cap_ops);
 	free(cfg->rlimits);
-	free(cfg->add_seccomp_fds);
+	for (i = 0; i < cfg->n_add_seccomp_progs; i++)
+		nsb_bpf_free(&cfg->add_seccomp_progs[i]);
+	free(cfg->add_seccomp_progs);
 	free(cfg->seccomp_policies);
 	free(cfg->seccomp_profiles);
 	cfg->lock_files = NULL;
@@ -473,8 +501,8 @@ void nsb_config_free(struct nsb_config *cfg)
 	cfg->n_cap_ops = 0;
 	cfg->rlimits = NULL;
 	cfg->n_rlimits = 0;
-	cfg->add_seccomp_fds = NULL;
-	cfg->n_add_seccomp_fds = 0;
+	cfg->add_seccomp_progs = NULL;
+	cfg->n_add_seccomp_progs = 0;
 	cfg->seccomp_policies = NULL;
 	cfg->n_seccomp_policies = 0;
 	cfg->seccomp_profiles = NULL;
@@ -814,6 +842,71 @@ static int opt_size(struct parser *p, const struct cli_call *c)
 	return 0;
 }
 
+/* What a pending --overlay-src lets through (see check_modifiers()). */
+#define OVERLAY_NEXT "another --overlay-src, --overlay, --tmp-overlay or --ro-overlay"
+
+static int opt_overlay_src(struct parser *p, const struct cli_call *c)
+{
+	int r;
+
+	r = check_path(c, 0);
+	if (r < 0)
+		return r;
+	if (p->layers.n >= NSB_OVERLAY_MAX_LAYERS) {
+		nsb_err("--overlay-src: too many layers (%s): an overlay takes at most %d",
+			AT(c->pos), NSB_OVERLAY_MAX_LAYERS);
+		return -E2BIG;
+	}
+	p->layers.path[p->layers.n++] = c->arg[0].s;
+	p->layers.pos = c->pos;
+	return 0;
+}
+
+/* --overlay, --tmp-overlay, --ro-overlay: take the pending layers. */
+static int opt_overlay(struct parser *p, const struct cli_call *c)
+{
+	const struct cli_option *o = c->opt;
+	unsigned i, n = option_nargs(o);
+	/* Without an upper layer the kernel wants two lower ones. */
+	size_t min = o->op_kind == NSB_OP_RO_OVERLAY ? 2 : 1;
+	struct nsb_op op = {
+		.kind = o->op_kind,
+		.opt = o->name,
+		.argpos = c->pos,
+		.dest = c->arg[n - 1].s,
+		.fd = -1,
+		.perms = -1,
+	};
+	const char **layers;
+	int r;
+
+	if (p->layers.n < min) {
+		nsb_err("%s requires at least %zu --overlay-src before it, got %zu (%s)", o->name,
+			min, p->layers.n, AT(c->pos));
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		r = check_path(c, i);
+		if (r < 0)
+			return r;
+	}
+	if (n == 3) {
+		op.src = c->arg[0].s;
+		op.workdir = c->arg[1].s;
+	}
+	layers = calloc(p->layers.n, sizeof(*layers));
+	if (!layers)
+		return out_of_memory();
+	memcpy(layers, p->layers.path, p->layers.n * sizeof(*layers));
+	r = add_owned(p, (char *)layers);
+	if (r < 0)
+		return r;
+	op.layers = layers;
+	op.n_layers = p->layers.n;
+	p->layers.n = 0;
+	return add_op(p, &op);
+}
+
 static int opt_fd_field(struct parser *p, const struct cli_call *c)
 {
 	int *field = (int *)((char *)p->cfg + c->opt->field);
@@ -907,6 +1000,67 @@ static int opt_rlimit(struct parser *p, const struct cli_call *c)
 	return 0;
 }
 
+/* Read and close at parse time, as bubblewrap does: the fd may be reused. */
+static int opt_add_seccomp_fd(struct parser *p, const struct cli_call *c)
+{
+	struct nsb_config *cfg = p->cfg;
+	struct nsb_bpf prog, *progs;
+	int fd, r;
+
+	r = parse_fd_arg(c, 0, &fd);
+	if (r < 0)
+		return r;
+	r = nsb_seccomp_read_bpf_fd(fd, &prog);
+	close(fd);
+	if (r < 0)
+		return r;
+	progs = grow(cfg->add_seccomp_progs, &p->progs_cap, cfg->n_add_seccomp_progs,
+		     sizeof(*progs));
+	if (!progs) {
+		nsb_bpf_free(&prog);
+		return out_of_memory();
+	}
+	cfg->add_seccomp_progs = progs;
+	cfg->add_seccomp_progs[cfg->n_add_seccomp_progs++] = prog;
+	return 0;
+}
+
+static int add_string(struct parser *p, const char ***array, size_t *n, size_t *cap,
+		      const char *s)
+{
+	const char **a = grow(*array, cap, *n, sizeof(**array));
+
+	if (!a)
+		return out_of_memory();
+	*array = a;
+	a[(*n)++] = s;
+	return 0;
+}
+
+static int opt_seccomp_profile(struct parser *p, const struct cli_call *c)
+{
+	_cleanup_free_ char *text = NULL;
+
+	if (nsb_seccomp_profile_text(c->arg[0].s, &text) < 0) {
+		nsb_err("--seccomp-profile: unknown profile '%s' (%s): expected default or devel, "
+			"optionally followed by +userns",
+			c->arg[0].s, AT(c->arg[0].pos));
+		return -EINVAL;
+	}
+	return add_string(p, &p->cfg->seccomp_profiles, &p->cfg->n_seccomp_profiles,
+			  &p->profiles_cap, c->arg[0].s);
+}
+
+static int opt_seccomp_policy(struct parser *p, const struct cli_call *c)
+{
+	int r = check_path(c, 0);
+
+	if (r < 0)
+		return r;
+	return add_string(p, &p->cfg->seccomp_policies, &p->cfg->n_seccomp_policies,
+			  &p->policies_cap, c->arg[0].s);
+}
+
 /* ---- the loop ----------------------------------------------------------- */
 
 static int parse_source(struct parser *p, struct source *s);
@@ -969,6 +1123,8 @@ static int modifier_misplaced(const char *modifier, const char *what, const char
  * other modifier and --args (whose data is parsed as if it stood here). */
 static int check_modifiers(const struct parser *p, const struct cli_option *o, int pos)
 {
+	if (p->layers.n && !(o->flags & (CLI_TRANSPARENT | CLI_OVERLAY_SRC | CLI_OVERLAY)))
+		return modifier_misplaced("--overlay-src", OVERLAY_NEXT, o->name, pos);
 	if (o->flags & (CLI_MODIFIER | CLI_TRANSPARENT))
 		return 0;
 	if (p->perms.given && !(o->flags & CLI_TAKES_PERMS))
@@ -1105,6 +1261,8 @@ static int check_lifecycle_options(const struct parser *p)
 		r = conflict(p, "--userns", "--disable-userns");
 	if (r == 0)
 		r = conflict(p, "--as-pid-1", "--lock-file");
+	if (r == 0)
+		r = conflict(p, "--seccomp", "--add-seccomp-fd");
 	if (r == 0 && seen(p, "--userns2", &pos))
 		r = require(cfg->userns_fd >= 0, "--userns2", "--userns", pos);
 	return r;
@@ -1141,6 +1299,8 @@ static int finish(struct parser *p, const struct source *s, const char *argv0)
 					  p->perms.pos);
 	if (p->size.given)
 		return modifier_misplaced("--size", "--tmpfs", NULL, p->size.pos);
+	if (p->layers.n)
+		return modifier_misplaced("--overlay-src", OVERLAY_NEXT, NULL, p->layers.pos);
 	if (s->idx >= s->argc) {
 		nsb_cli_usage(stderr, argv0);
 		return -EDOM;

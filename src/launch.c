@@ -17,6 +17,7 @@
 #include "caps.h"
 #include "launch.h"
 #include "log.h"
+#include "ops.h"
 #include "sandbox.h"
 #include "selinux.h"
 #include "status.h"
@@ -191,17 +192,50 @@ static int check_fds(const struct nsb_config *cfg)
 		{"--block-fd", cfg->block_fd},       {"--userns-block-fd", cfg->userns_block_fd},
 		{"--sync-fd", cfg->sync_fd},         {"--userns", cfg->userns_fd},
 		{"--userns2", cfg->userns2_fd},      {"--pidns", cfg->pidns_fd},
+		{"--seccomp", cfg->seccomp_fd},
 	};
 
 	for (size_t i = 0; i < NSB_ELEMENTSOF(fds); i++)
 		if (fds[i].fd >= 0 && fcntl(fds[i].fd, F_GETFD) < 0)
 			return nsb_log_errno(errno, "%s: fd %d is not usable", fds[i].opt,
 					     fds[i].fd);
+	if (nsb_ops_check_fds(cfg) < 0)
+		return -EBADF;
 	if (cfg->exec_label && nsb_selinux_check_label("--exec-label", cfg->exec_label) < 0)
 		return -EINVAL;
 	if (cfg->file_label && nsb_selinux_check_label("--file-label", cfg->file_label) < 0)
 		return -EINVAL;
 	return 0;
+}
+
+/* --seccomp-profile and --seccomp-policy, compiled now (before any
+ * namespace exists, with the caller's view of policy paths), installed by
+ * the sandbox just before exec. */
+static int compile_seccomp(const struct nsb_config *cfg, struct nsb_plan *plan)
+{
+	size_t n = cfg->n_seccomp_profiles + cfg->n_seccomp_policies, k = 0;
+	int r = 0;
+
+	if (!n)
+		return 0;
+	plan->seccomp = calloc(n, sizeof(*plan->seccomp));
+	if (!plan->seccomp)
+		return nsb_log_errno(ENOMEM, "cannot compile the seccomp policies");
+	for (size_t i = 0; r == 0 && i < cfg->n_seccomp_profiles; i++)
+		r = nsb_seccomp_compile_profile(cfg->seccomp_profiles[i], &plan->seccomp[k++]);
+	for (size_t i = 0; r == 0 && i < cfg->n_seccomp_policies; i++)
+		r = nsb_seccomp_compile_policy_file(cfg->seccomp_policies[i], &plan->seccomp[k++]);
+	plan->n_seccomp = k;
+	return r;
+}
+
+static void free_seccomp(struct nsb_plan *plan)
+{
+	for (size_t i = 0; i < plan->n_seccomp; i++)
+		nsb_bpf_free(&plan->seccomp[i]);
+	free(plan->seccomp);
+	plan->seccomp = NULL;
+	plan->n_seccomp = 0;
 }
 
 /* --userns and --pidns: join before cloning, so the child is created in them. */
@@ -391,6 +425,10 @@ int nsb_launch(struct nsb_config *cfg)
 
 	if (check_fds(cfg) < 0 || plan_namespaces(cfg, &plan, &flags) < 0)
 		return 1;
+	if (compile_seccomp(cfg, &plan) < 0) {
+		free_seccomp(&plan);
+		return 1;
+	}
 	if (join_namespaces(cfg) < 0)
 		return 1;
 	if (make_pipe(cfg->userns_block_fd >= 0, release) < 0 ||
@@ -419,6 +457,7 @@ int nsb_launch(struct nsb_config *cfg)
 		close_pair(exec);
 		if (plan.self_fd >= 0)
 			close(plan.self_fd);
+		free_seccomp(&plan);
 		return 1;
 	}
 	if (pid == 0) {
@@ -434,6 +473,7 @@ int nsb_launch(struct nsb_config *cfg)
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (plan.self_fd >= 0)
 		close(plan.self_fd);
+	free_seccomp(&plan);
 	status = monitor(cfg, &plan, (pid_t)pid, flags, release, exec);
 	close_pair(release);
 	close_pair(exec);

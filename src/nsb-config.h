@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "caps.h"
+#include "nsb-seccomp.h"
 #include "rlimit.h"
 
 /* Filesystem operations, applied in command-line order inside the new root. */
@@ -105,9 +106,9 @@ struct nsb_config {
 	/* Lockdown */
 	struct nsb_cap_op *cap_ops; /* --cap-add / --cap-drop in order */
 	size_t n_cap_ops;
-	int seccomp_fd;         /* --seccomp, -1 when not given */
-	int *add_seccomp_fds;   /* --add-seccomp-fd, in order */
-	size_t n_add_seccomp_fds;
+	int seccomp_fd;                     /* --seccomp, read late; -1 when not given */
+	struct nsb_bpf *add_seccomp_progs; /* --add-seccomp-fd, read when parsed */
+	size_t n_add_seccomp_progs;
 	const char **seccomp_policies; /* --seccomp-policy FILE, in order */
 	size_t n_seccomp_policies;
 	const char **seccomp_profiles; /* --seccomp-profile NAME, in order */

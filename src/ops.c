@@ -3,26 +3,40 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <linux/openat2.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "mount.h"
 #include "ops.h"
+#include "overlay.h"
 #include "path.h"
 #include "util.h"
 
+/* Temporary names in the intermediate root, which vanishes from view at
+ * the final pivot. */
 #define BIND_DATA_TMP "/nsbox-data-%u"
+#define OVERLAY_TMP "/nsbox-overlay-%u"
 
 typedef int (*op_apply_fn)(struct nsb_setup *s, size_t i, const struct nsb_op *op);
+
+/* What nsb_ops_resolve() finds out before the pivot, in sources[i]. */
+enum op_resolve {
+	RESOLVE_NOTHING,
+	RESOLVE_SOURCE, /* SRC is a host path: make it absolute */
+	RESOLVE_FD,	/* the fd names a host file: find its path */
+};
 
 struct op_kind_info {
 	const char *name;
 	op_apply_fn apply;
-	bool has_source; /* SRC is a host path resolved before the pivot */
+	enum op_resolve resolve;
 };
 
 static const struct op_kind_info *op_info(enum nsb_op_kind kind);
@@ -76,6 +90,67 @@ static int fail(int r, const struct nsb_op *op, const char *what)
 	return nsb_log_errno(r, "%s: cannot %s '%s'", op->opt, what, op->dest);
 }
 
+int nsb_setup_weakened(const struct nsb_config *cfg, int err, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	err = err < 0 ? -err : err;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!cfg->not_a_security_boundary)
+		return nsb_log_errno(err, "%s", msg);
+	nsb_warn("%s: %s (going on: --not-a-security-boundary)", msg, strerror(err));
+	return 0;
+}
+
+/* Give a cloned tree the flags of its op, on every mount in it. With
+ * --not-a-security-boundary, sub-mounts that refuse them are left as they
+ * are and only the top mount gets them. */
+static int set_tree_flags(struct nsb_setup *s, const struct nsb_op *op, int tree, unsigned attrs,
+			  const char *what)
+{
+	int r;
+
+	r = nsb_mount_setattr(tree, attrs, true);
+	if (r >= 0)
+		return 0;
+	if (s->cfg->not_a_security_boundary && nsb_mount_setattr(tree, attrs, false) >= 0)
+		return nsb_setup_weakened(s->cfg, r,
+					  "%s: cannot set the flags of the mounts below '%s'",
+					  op->opt, what);
+	return nsb_setup_weakened(s->cfg, r, "%s: cannot set the flags of '%s'", op->opt, what);
+}
+
+/* Mount the detached tree on DEST, created to match its type, with the
+ * flags of op's kind (what names the source in messages). */
+static int mount_tree(struct nsb_setup *s, const struct nsb_op *op, int tree, const char *what)
+{
+	_cleanup_close_ int dest = -1;
+	unsigned attrs = MOUNT_ATTR_NOSUID;
+	struct stat st;
+	bool dir;
+	int r;
+
+	if (fstat(tree, &st) < 0)
+		return nsb_log_errno(errno, "%s: cannot bind '%s'", op->opt, what);
+	dir = S_ISDIR(st.st_mode);
+	r = nsb_path_ensure(s->rootfd, op->dest, dir ? NSB_NODE_DIR : NSB_NODE_FILE,
+			    dir ? 0755 : 0444, 0755, &dest);
+	if (r < 0)
+		return fail(r, op, "create the mount point");
+	if (op->kind != NSB_OP_DEV_BIND)
+		attrs |= MOUNT_ATTR_NODEV;
+	if (op->kind == NSB_OP_RO_BIND || op->kind == NSB_OP_RO_BIND_FD)
+		attrs |= MOUNT_ATTR_RDONLY;
+	r = set_tree_flags(s, op, tree, attrs, what);
+	if (r < 0)
+		return r;
+	r = attach(s, tree, dest);
+	return r < 0 ? fail(r, op, "mount on") : 0;
+}
+
 /* Clone the tree at a host path, resolving it with the old root as "/" just
  * as the caller would. */
 static int clone_source(struct nsb_setup *s, const char *abs)
@@ -97,31 +172,65 @@ static int clone_source(struct nsb_setup *s, const char *abs)
 
 static int apply_bind(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 {
-	_cleanup_close_ int tree = -1, dest = -1;
-	unsigned attrs = MOUNT_ATTR_NOSUID;
-	struct stat st;
-	int r;
+	_cleanup_close_ int tree = -1;
 
 	tree = clone_source(s, s->sources[i]);
 	if (tree == -ENOENT && (op->flags & NSB_OPF_ALLOW_MISSING))
 		return 0;
 	if (tree < 0)
 		return nsb_log_errno(tree, "%s: cannot bind '%s'", op->opt, op->src);
-	if (fstat(tree, &st) < 0)
-		return nsb_log_errno(errno, "%s: cannot bind '%s'", op->opt, op->src);
-	r = nsb_path_ensure(s->rootfd, op->dest, S_ISDIR(st.st_mode) ? NSB_NODE_DIR : NSB_NODE_FILE,
-			    S_ISDIR(st.st_mode) ? 0755 : 0444, 0755, &dest);
-	if (r < 0)
-		return fail(r, op, "create the mount point");
-	if (op->kind != NSB_OP_DEV_BIND)
-		attrs |= MOUNT_ATTR_NODEV;
-	if (op->kind == NSB_OP_RO_BIND)
-		attrs |= MOUNT_ATTR_RDONLY;
-	r = nsb_mount_setattr(tree, attrs, true);
-	if (r < 0)
-		return nsb_log_errno(r, "%s: cannot set the flags of '%s'", op->opt, op->src);
-	r = attach(s, tree, dest);
-	return r < 0 ? fail(r, op, "mount on") : 0;
+	return mount_tree(s, op, tree, op->src);
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+static int bind_fd_race(const struct nsb_op *op, const char *path)
+{
+	nsb_err("%s: Race condition binding dirfd: fd %d was '%s', which now leads to another "
+		"file; refusing to bind it",
+		op->opt, op->fd, path);
+	return -ESTALE;
+}
+
+/* --bind-fd, --ro-bind-fd. The fd belongs to the caller's mount
+ * namespace, from which open_tree() takes no mount, so the path it had
+ * before the pivot is looked up again in ours, with no symlink allowed
+ * (that path has none), and must lead to the very same file, before and
+ * after the clone: a swap in between is refused, never followed. */
+static int apply_bind_fd(struct nsb_setup *s, size_t i, const struct nsb_op *op)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	const char *path = s->sources[i];
+	_cleanup_close_ int fd = -1, tree = -1;
+	struct stat want, got;
+
+	if (fstat(op->fd, &want) < 0)
+		return nsb_log_errno(errno, "%s: fd %d", op->opt, op->fd);
+	do
+		fd = (int)syscall(SYS_openat2, s->oldrootfd, path, &how, sizeof(how));
+	while (fd < 0 && errno == EAGAIN);
+	if (fd < 0 && (errno == ELOOP || errno == ENOENT || errno == ENOTDIR))
+		return bind_fd_race(op, path);
+	if (fd < 0)
+		return nsb_log_errno(errno, "%s: cannot open '%s' (fd %d)", op->opt, path, op->fd);
+	if (fstat(fd, &got) < 0)
+		return nsb_log_errno(errno, "%s: cannot stat '%s' (fd %d)", op->opt, path, op->fd);
+	if (!same_file(&want, &got))
+		return bind_fd_race(op, path);
+	tree = nsb_mount_clone(fd, "", true);
+	if (tree < 0)
+		return nsb_log_errno(tree, "%s: cannot bind '%s' (fd %d)", op->opt, path, op->fd);
+	if (fstat(tree, &got) < 0)
+		return nsb_log_errno(errno, "%s: cannot stat '%s' (fd %d)", op->opt, path, op->fd);
+	if (!same_file(&want, &got))
+		return bind_fd_race(op, path);
+	return mount_tree(s, op, tree, path);
 }
 
 static int apply_remount_ro(struct nsb_setup *s, size_t i, const struct nsb_op *op)
@@ -133,7 +242,10 @@ static int apply_remount_ro(struct nsb_setup *s, size_t i, const struct nsb_op *
 	if (fd < 0)
 		return fail(fd, op, "find");
 	r = nsb_mount_setattr(fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false);
-	return r < 0 ? fail(r, op, "remount read-only") : 0;
+	if (r < 0)
+		return nsb_setup_weakened(s->cfg, r, "%s: cannot remount '%s' read-only", op->opt,
+					  op->dest);
+	return 0;
 }
 
 /* New filesystem of fstype on a directory DEST. */
@@ -200,8 +312,10 @@ static int apply_proc(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 		if (r >= 0)
 			r = nsb_mount_move_at(sub, proc, proc_ro_entries[k]);
 		if (r < 0)
-			return nsb_log_errno(r, "%s: cannot make '%s/%s' read-only", op->opt,
-					     op->dest, proc_ro_entries[k]);
+			r = nsb_setup_weakened(s->cfg, r, "%s: cannot make '%s/%s' read-only",
+					       op->opt, op->dest, proc_ro_entries[k]);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
@@ -410,9 +524,12 @@ static int apply_bind_data(struct nsb_setup *s, size_t i, const struct nsb_op *o
 	if (fchmod(tmp, op->perms >= 0 ? (mode_t)op->perms : 0600) < 0)
 		return fail(-errno, op, "set the mode of");
 	tree = nsb_mount_clone(AT_FDCWD, path, false);
-	(void)unlink(path);
-	if (tree < 0)
+	/* The name goes once the mount is attached: the kernel will not
+	 * attach a mount of an unlinked file. */
+	if (tree < 0) {
+		(void)unlink(path);
 		return fail(tree, op, "bind data on");
+	}
 	r = nsb_path_ensure(s->rootfd, op->dest, NSB_NODE_FILE, 0444, parent_mode(op), &dest);
 	if (r < 0)
 		return fail(r, op, "create the mount point");
@@ -421,6 +538,7 @@ static int apply_bind_data(struct nsb_setup *s, size_t i, const struct nsb_op *o
 	r = nsb_mount_setattr(tree, attrs, false);
 	if (r >= 0)
 		r = attach(s, tree, dest);
+	(void)unlink(path);
 	return r < 0 ? fail(r, op, "mount on") : 0;
 }
 
@@ -466,21 +584,183 @@ static int apply_chmod(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	return r < 0 ? fail(r, op, "change the mode of") : 0;
 }
 
+/* A path as the caller names it: absolute in the caller's view (relative
+ * ones are relative to the caller's cwd). 0 or -errno. */
+static int host_absolute(const char *path, const char *cwd, char **ret)
+{
+	int n;
+
+	if (path[0] == '/')
+		n = asprintf(ret, "%s", path);
+	else if (cwd)
+		n = asprintf(ret, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, path);
+	else
+		return -ENOENT;
+	return n < 0 ? -ENOMEM : 0;
+}
+
+/* A host directory named as the caller would name it, opened through the
+ * old root: an O_PATH fd or -errno. */
+static int open_host_dir(struct nsb_setup *s, const char *path)
+{
+	_cleanup_free_ char *abs = NULL;
+	char buf[PATH_MAX];
+	int fd, r;
+
+	r = host_absolute(path, s->cwd, &abs);
+	if (r < 0)
+		return r;
+	fd = nsb_path_open(s->oldrootfd, abs, O_PATH | O_DIRECTORY);
+	if (fd != -ELOOP && fd != -EXDEV)
+		return fd;
+	/* A magic link such as /proc/self/fd/N: let the kernel follow it. */
+	if (snprintf(buf, sizeof(buf), NSB_OLDROOT "%s", abs) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	fd = open(buf, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* --tmp-overlay: upper and work dirs in the intermediate root, where
+ * nothing can reach them once the sandbox runs and whence they vanish
+ * with it. */
+static int tmp_upper(const struct nsb_op *op, const char *tmp, int *ret_upper, int *ret_work)
+{
+	_cleanup_close_ int dir = -1;
+
+	dir = open(tmp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0 || mkdirat(dir, "upper", 0755) < 0 || mkdirat(dir, "work", 0700) < 0)
+		return nsb_log_errno(errno, "%s: cannot create the upper directory", op->opt);
+	*ret_upper = openat(dir, "upper", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*ret_upper < 0)
+		return nsb_log_errno(errno, "%s: cannot open the upper directory", op->opt);
+	*ret_work = openat(dir, "work", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*ret_work < 0)
+		return nsb_log_errno(errno, "%s: cannot open the work directory", op->opt);
+	return 0;
+}
+
+static int overlay_failed(int r, const struct nsb_op *op, const char *why)
+{
+	/* ELOOP: a layer is inside another, or the upper or work dir is. */
+	if (r == -ELOOP) {
+		nsb_err("%s: cannot mount an overlay on '%s': Overlay directories may not overlap",
+			op->opt, op->dest);
+		return r;
+	}
+	if (*why)
+		return nsb_log_errno(r, "%s: cannot mount an overlay on '%s' (%s)", op->opt,
+				     op->dest, why);
+	return nsb_log_errno(r, "%s: cannot mount an overlay on '%s'", op->opt, op->dest);
+}
+
+/* The layers and the upper/work dirs of an overlay op, opened. */
+struct overlay_fds {
+	int lower[NSB_OVERLAY_MAX_LAYERS];
+	size_t n_lower;
+	int upper, work;
+};
+
+static void overlay_fds_close(struct overlay_fds *f)
+{
+	for (size_t k = 0; k < f->n_lower; k++)
+		close(f->lower[k]);
+	if (f->upper >= 0)
+		close(f->upper);
+	if (f->work >= 0)
+		close(f->work);
+}
+
+static int overlay_open(struct nsb_setup *s, const struct nsb_op *op, const char *tmp,
+			struct overlay_fds *f)
+{
+	int fd;
+
+	if (op->n_layers > NSB_OVERLAY_MAX_LAYERS)
+		return nsb_log_errno(E2BIG, "%s: too many layers", op->opt);
+	for (size_t k = 0; k < op->n_layers; k++) {
+		fd = open_host_dir(s, op->layers[k]);
+		if (fd < 0)
+			return nsb_log_errno(fd, "%s: cannot open the layer '%s'", op->opt,
+					     op->layers[k]);
+		f->lower[f->n_lower++] = fd;
+	}
+	if (op->kind == NSB_OP_TMP_OVERLAY)
+		return tmp_upper(op, tmp, &f->upper, &f->work);
+	if (op->kind != NSB_OP_OVERLAY)
+		return 0;
+	f->upper = open_host_dir(s, op->src);
+	if (f->upper < 0)
+		return nsb_log_errno(f->upper, "%s: cannot open the upper directory '%s'", op->opt,
+				     op->src);
+	f->work = open_host_dir(s, op->workdir);
+	if (f->work < 0)
+		return nsb_log_errno(f->work, "%s: cannot open the work directory '%s'", op->opt,
+				     op->workdir);
+	return 0;
+}
+
+/* --overlay, --tmp-overlay, --ro-overlay. The layers are host paths,
+ * opened through the old root like bind sources; the kernel gets the fds
+ * (see overlay.h). */
+static int apply_overlay(struct nsb_setup *s, size_t i, const struct nsb_op *op)
+{
+	unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	struct overlay_fds f = {.upper = -1, .work = -1};
+	char tmp[64], scratch[80], why[256];
+	_cleanup_close_ int dest = -1, mnt = -1;
+	struct nsb_overlay ov;
+	int r;
+
+	snprintf(tmp, sizeof(tmp), OVERLAY_TMP, s->tmp_seq++);
+	snprintf(scratch, sizeof(scratch), "%s/mnt", tmp);
+	if (mkdir(tmp, 0700) < 0 || mkdir(scratch, 0700) < 0)
+		return nsb_log_errno(errno, "%s: cannot create a temporary directory", op->opt);
+	r = overlay_open(s, op, tmp, &f);
+	if (r < 0)
+		goto out;
+	if (op->kind == NSB_OP_RO_OVERLAY)
+		attrs |= MOUNT_ATTR_RDONLY;
+	ov = (struct nsb_overlay){
+		.lower = f.lower, .n_lower = f.n_lower, .upper = f.upper, .work = f.work};
+	r = nsb_path_ensure(s->rootfd, op->dest, NSB_NODE_DIR, 0755, 0755, &dest);
+	if (r < 0) {
+		r = fail(r, op, "create the mount point");
+		goto out;
+	}
+	mnt = nsb_overlay_mount(&ov, attrs, NSB_OVERLAY_AUTO, scratch, why, sizeof(why));
+	if (mnt < 0) {
+		r = overlay_failed(mnt, op, why);
+		goto out;
+	}
+	r = attach(s, mnt, dest);
+	if (r < 0)
+		r = fail(r, op, "mount on");
+out:
+	overlay_fds_close(&f);
+	return r;
+}
+
 static const struct op_kind_info op_table[_NSB_OP_MAX] = {
-	[NSB_OP_BIND] = {"--bind", apply_bind, true},
-	[NSB_OP_RO_BIND] = {"--ro-bind", apply_bind, true},
-	[NSB_OP_DEV_BIND] = {"--dev-bind", apply_bind, true},
-	[NSB_OP_REMOUNT_RO] = {"--remount-ro", apply_remount_ro, false},
-	[NSB_OP_PROC] = {"--proc", apply_proc, false},
-	[NSB_OP_DEV] = {"--dev", apply_dev, false},
-	[NSB_OP_TMPFS] = {"--tmpfs", apply_tmpfs, false},
-	[NSB_OP_MQUEUE] = {"--mqueue", apply_mqueue, false},
-	[NSB_OP_DIR] = {"--dir", apply_dir, false},
-	[NSB_OP_FILE] = {"--file", apply_file, false},
-	[NSB_OP_BIND_DATA] = {"--bind-data", apply_bind_data, false},
-	[NSB_OP_RO_BIND_DATA] = {"--ro-bind-data", apply_bind_data, false},
-	[NSB_OP_SYMLINK] = {"--symlink", apply_symlink, false},
-	[NSB_OP_CHMOD] = {"--chmod", apply_chmod, false},
+	[NSB_OP_BIND] = {"--bind", apply_bind, RESOLVE_SOURCE},
+	[NSB_OP_RO_BIND] = {"--ro-bind", apply_bind, RESOLVE_SOURCE},
+	[NSB_OP_DEV_BIND] = {"--dev-bind", apply_bind, RESOLVE_SOURCE},
+	[NSB_OP_REMOUNT_RO] = {"--remount-ro", apply_remount_ro, RESOLVE_NOTHING},
+	[NSB_OP_PROC] = {"--proc", apply_proc, RESOLVE_NOTHING},
+	[NSB_OP_DEV] = {"--dev", apply_dev, RESOLVE_NOTHING},
+	[NSB_OP_TMPFS] = {"--tmpfs", apply_tmpfs, RESOLVE_NOTHING},
+	[NSB_OP_MQUEUE] = {"--mqueue", apply_mqueue, RESOLVE_NOTHING},
+	[NSB_OP_DIR] = {"--dir", apply_dir, RESOLVE_NOTHING},
+	[NSB_OP_FILE] = {"--file", apply_file, RESOLVE_NOTHING},
+	[NSB_OP_BIND_DATA] = {"--bind-data", apply_bind_data, RESOLVE_NOTHING},
+	[NSB_OP_RO_BIND_DATA] = {"--ro-bind-data", apply_bind_data, RESOLVE_NOTHING},
+	[NSB_OP_SYMLINK] = {"--symlink", apply_symlink, RESOLVE_NOTHING},
+	[NSB_OP_CHMOD] = {"--chmod", apply_chmod, RESOLVE_NOTHING},
+	[NSB_OP_BIND_FD] = {"--bind-fd", apply_bind_fd, RESOLVE_FD},
+	[NSB_OP_RO_BIND_FD] = {"--ro-bind-fd", apply_bind_fd, RESOLVE_FD},
+	/* Overlay paths are made absolute with the saved cwd when applied. */
+	[NSB_OP_OVERLAY] = {"--overlay", apply_overlay, RESOLVE_NOTHING},
+	[NSB_OP_TMP_OVERLAY] = {"--tmp-overlay", apply_overlay, RESOLVE_NOTHING},
+	[NSB_OP_RO_OVERLAY] = {"--ro-overlay", apply_overlay, RESOLVE_NOTHING},
 };
 
 static const struct op_kind_info *op_info(enum nsb_op_kind kind)
@@ -490,48 +770,113 @@ static const struct op_kind_info *op_info(enum nsb_op_kind kind)
 	return &op_table[kind];
 }
 
-/* A bind source as an absolute path in the caller's view (relative ones are
- * relative to the caller's cwd); it is looked up under the old root when
- * its op runs. */
-static int absolute_source(const struct nsb_op *op, const char *cwd, char **ret)
+/* "argument N" or "in --args data", as the parser says it. */
+static const char *op_where(const struct nsb_op *op, char *buf, size_t size)
 {
-	char *p;
-	int n;
-
-	if (op->src[0] == '/')
-		n = asprintf(&p, "%s", op->src);
-	else if (cwd)
-		n = asprintf(&p, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, op->src);
+	if (op->argpos < 0)
+		snprintf(buf, size, "in --args data");
 	else
-		return nsb_log_errno(ENOENT, "%s: cannot resolve '%s' without a current directory",
-				     op->opt, op->src);
+		snprintf(buf, size, "argument %d", op->argpos);
+	return buf;
+}
+
+static bool op_takes_fd(const struct nsb_op *op)
+{
+	const struct op_kind_info *info = op_info(op->kind);
+	return info && info->resolve == RESOLVE_FD;
+}
+
+int nsb_ops_check_fds(const struct nsb_config *cfg)
+{
+	char where[32];
+
+	for (size_t i = 0; i < cfg->n_ops; i++) {
+		const struct nsb_op *op = &cfg->ops[i];
+
+		if (op_takes_fd(op) && fcntl(op->fd, F_GETFD) < 0) {
+			nsb_err("%s: fd %d is not open (%s)", op->opt, op->fd,
+				op_where(op, where, sizeof(where)));
+			return -EBADF;
+		}
+	}
+	return 0;
+}
+
+/* The path of the file an fd refers to, as the caller sees it. */
+static int fd_source(const struct nsb_op *op, char **ret)
+{
+	char link[64], buf[PATH_MAX], where[32];
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(op->fd, &st) < 0) {
+		nsb_err("%s: fd %d is not open (%s)", op->opt, op->fd,
+			op_where(op, where, sizeof(where)));
+		return -EBADF;
+	}
+	if (st.st_nlink == 0)
+		return nsb_log_errno(ENOENT, "%s: fd %d names a deleted file", op->opt, op->fd);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", op->fd);
+	n = readlink(link, buf, sizeof(buf) - 1);
 	if (n < 0)
-		return nsb_log_errno(ENOMEM, "%s: cannot resolve '%s'", op->opt, op->src);
-	*ret = p;
+		return nsb_log_errno(errno, "%s: cannot find the path of fd %d (%s)", op->opt,
+				     op->fd, link);
+	buf[n] = '\0';
+	/* Pipes, sockets and the like, or a file beyond our root. */
+	if (buf[0] != '/')
+		return nsb_log_errno(EINVAL, "%s: fd %d names no file reachable by path ('%s')",
+				     op->opt, op->fd, buf);
+	*ret = strdup(buf);
+	return *ret ? 0 : nsb_log_errno(ENOMEM, "%s: cannot resolve fd %d", op->opt, op->fd);
+}
+
+static int resolve_op(struct nsb_setup *s, size_t i, const struct nsb_op *op)
+{
+	const struct op_kind_info *info = op_info(op->kind);
+	int r;
+
+	if (!info)
+		return nsb_log_errno(EINVAL, "unknown operation %d", (int)op->kind);
+	switch (info->resolve) {
+	case RESOLVE_SOURCE:
+		r = host_absolute(op->src, s->cwd, &s->sources[i]);
+		if (r == -ENOENT)
+			return nsb_log_errno(r, "%s: cannot resolve '%s' without a current directory",
+					     op->opt, op->src);
+		if (r < 0)
+			return nsb_log_errno(r, "%s: cannot resolve '%s'", op->opt, op->src);
+		/* A /proc/self/fd/N style source is a magic link, which only
+		 * means something to this process now: name its target. */
+		if (strncmp(s->sources[i], "/proc/", 6) == 0) {
+			char *real = realpath(s->sources[i], NULL);
+			if (real) {
+				free(s->sources[i]);
+				s->sources[i] = real;
+			}
+		}
+		return 0;
+	case RESOLVE_FD:
+		return fd_source(op, &s->sources[i]);
+	case RESOLVE_NOTHING:
+		break;
+	}
 	return 0;
 }
 
 int nsb_ops_resolve(struct nsb_setup *s)
 {
 	const struct nsb_config *cfg = s->cfg;
-	_cleanup_free_ char *cwd = getcwd(NULL, 0);
 	bool dev = false;
 
+	s->cwd = getcwd(NULL, 0);
 	s->sources = calloc(cfg->n_ops ? cfg->n_ops : 1, sizeof(char *));
 	if (!s->sources)
 		return nsb_log_errno(ENOMEM, "cannot resolve the sources");
 	for (size_t i = 0; i < cfg->n_ops; i++) {
-		const struct nsb_op *op = &cfg->ops[i];
-		const struct op_kind_info *info = op_info(op->kind);
-
-		if (!info)
-			return nsb_log_errno(EINVAL, "unknown operation %d", (int)op->kind);
-		if (info->has_source) {
-			int r = absolute_source(op, cwd, &s->sources[i]);
-			if (r < 0)
-				return r;
-		}
-		dev |= op->kind == NSB_OP_DEV;
+		int r = resolve_op(s, i, &cfg->ops[i]);
+		if (r < 0)
+			return r;
+		dev |= cfg->ops[i].kind == NSB_OP_DEV;
 	}
 	/* /dev/console is the caller's terminal, if stdout is one. */
 	if (dev && isatty(STDOUT_FILENO)) {
@@ -544,11 +889,17 @@ int nsb_ops_resolve(struct nsb_setup *s)
 
 int nsb_ops_apply(struct nsb_setup *s)
 {
-	for (size_t i = 0; i < s->cfg->n_ops; i++) {
-		const struct nsb_op *op = &s->cfg->ops[i];
+	const struct nsb_config *cfg = s->cfg;
+
+	for (size_t i = 0; i < cfg->n_ops; i++) {
+		const struct nsb_op *op = &cfg->ops[i];
 		int r = op_info(op->kind)->apply(s, i, op);
 		if (r < 0)
 			return r;
 	}
+	/* Only now: one fd may serve several ops. */
+	for (size_t i = 0; i < cfg->n_ops; i++)
+		if (op_takes_fd(&cfg->ops[i]))
+			(void)close(cfg->ops[i].fd);
 	return 0;
 }

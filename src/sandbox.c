@@ -180,8 +180,9 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* The fds the caller lent to nsbox's own options: COMMAND must not get them. */
-static void close_option_fds(struct nsb_config *cfg, bool keep_sync)
+/* The fds the caller lent to nsbox's own options: COMMAND must not get them
+ * (--block-fd is closed once it has been waited for). */
+static void close_option_fds(struct nsb_config *cfg, bool keep_sync, bool keep_seccomp)
 {
 	close_fd(&cfg->info_fd);
 	close_fd(&cfg->json_status_fd);
@@ -189,10 +190,45 @@ static void close_option_fds(struct nsb_config *cfg, bool keep_sync)
 	close_fd(&cfg->userns_fd);
 	close_fd(&cfg->userns2_fd);
 	close_fd(&cfg->pidns_fd);
-	close_fd(&cfg->block_fd);
-	close_fd(&cfg->seccomp_fd);
+	if (!keep_seccomp)
+		close_fd(&cfg->seccomp_fd);
 	if (!keep_sync)
 		close_fd(&cfg->sync_fd);
+}
+
+static void install_or_die(const struct nsb_bpf *prog, const char *what)
+{
+	int r = nsb_seccomp_install(prog);
+
+	if (r == -EINVAL)
+		nsb_die_errno(r, "cannot install the %s seccomp program (does the kernel have "
+				 "CONFIG_SECCOMP_FILTER?)",
+			      what);
+	if (r < 0)
+		nsb_die_errno(r, "cannot install the %s seccomp program", what);
+}
+
+/* The seccomp programs, in the documented order: profiles, policy files,
+ * then the --add-seccomp-fd programs or the --seccomp one (read only now,
+ * after --block-fd, as bubblewrap does). The kernel runs them all and the
+ * most restrictive result wins. */
+static void install_seccomp_or_die(struct nsb_config *cfg, const struct nsb_plan *plan,
+				   bool with_late_fd)
+{
+	for (size_t i = 0; i < plan->n_seccomp; i++)
+		install_or_die(&plan->seccomp[i], "compiled");
+	for (size_t i = 0; i < cfg->n_add_seccomp_progs; i++)
+		install_or_die(&cfg->add_seccomp_progs[i], "--add-seccomp-fd");
+	if (with_late_fd && cfg->seccomp_fd >= 0) {
+		struct nsb_bpf prog;
+
+		if (nsb_seccomp_read_bpf_fd(cfg->seccomp_fd, &prog) < 0)
+			_exit(1);
+		close(cfg->seccomp_fd);
+		cfg->seccomp_fd = -1;
+		install_or_die(&prog, "--seccomp");
+		nsb_bpf_free(&prog);
+	}
 }
 
 /* The reaper's loop: pass signals on, reap every orphan, and leave with
@@ -265,9 +301,11 @@ static _Noreturn void reaper(struct nsb_config *cfg, const struct nsb_plan *plan
 	fwd[0] = cfg->no_forward_signals ? '0' : '1';
 	dwp[0] = cfg->die_with_parent ? '1' : '0';
 	(void)nsb_caps_drop_all();
-	close_option_fds(cfg, true);
+	close_option_fds(cfg, true, false);
+	close_fd(&cfg->block_fd);
 	if (plan->exec_fd >= 0)
 		close(plan->exec_fd);
+	install_seccomp_or_die(cfg, plan, false);
 	if (plan->self_fd >= 0) {
 		/* What the reaper holds must survive the exec. */
 		for (size_t i = 0; i < cfg->n_lock_files; i++)
@@ -373,7 +411,7 @@ static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan
 	}
 	if (cfg->assert_userns_disabled || cfg->disable_userns)
 		assert_no_userns_or_die();
-	close_option_fds(cfg, cfg->as_pid_1);
+	close_option_fds(cfg, cfg->as_pid_1, true);
 	(void)umask(caller_umask);
 	apply_env(cfg);
 	enter_cwd_or_die(cfg, plan);
@@ -397,6 +435,8 @@ static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan
 	 * exit code only for a COMMAND that really ran. */
 	if (plan->exec_fd >= 0)
 		(void)nsb_write_all(plan->exec_fd, "x", 1);
+	/* Last of all: from here on only execvp has to be allowed. */
+	install_seccomp_or_die(cfg, plan, true);
 	execvp(cfg->command[0], argv);
 	r = errno;
 	if (plan->exec_fd >= 0)

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "nsb-config.h"
+#include "nsb-seccomp.h"
 
 /* What the monitor decided before cloning. */
 struct nsb_plan {
@@ -27,6 +28,8 @@ struct nsb_plan {
 	int release_fd;     /* --userns-block-fd: wait for a byte from the monitor; -1 */
 	int exec_fd;        /* --json-status-fd: a byte before execvp, one more if it fails; -1 */
 	int self_fd;        /* nsbox's own executable, to re-execute the reaper; -1 */
+	struct nsb_bpf *seccomp; /* compiled --seccomp-profile and --seccomp-policy, in order */
+	size_t n_seccomp;
 };
 
 /* In the cloned child: build the sandbox and exec COMMAND; on failure log

@@ -72,6 +72,12 @@ trap 'exit 1' INT TERM HUP
 chmod 0755 "$work"
 mkdir -m 0755 "$work/bin" "$work/tests"
 cp "$bin" "$work/bin/nsbox" && chmod 0755 "$work/bin/nsbox" || exit 1
+# The syscall probe for the seccomp tests (tests/helpers/try-syscall.c).
+try_syscall=
+if [ -n "${NSBOX_TRY_SYSCALL:-}" ] && [ -x "$NSBOX_TRY_SYSCALL" ]; then
+	cp "$NSBOX_TRY_SYSCALL" "$work/bin/try-syscall" && chmod 0755 "$work/bin/try-syscall" &&
+		try_syscall="$work/bin/try-syscall"
+fi
 name=$(basename "$script")
 cp "$script" "$work/tests/$name" && cp "$here/lib.sh" "$work/tests/lib.sh" &&
 	chmod 0644 "$work/tests/$name" "$work/tests/lib.sh" || exit 1
@@ -96,7 +102,7 @@ run_as() {
 			HOME="$tmp" TMPDIR="$tmp" LC_ALL=C LANG=C \
 			NSBOX="$work/bin/nsbox" NSBOX_SRCDIR="$NSBOX_SRCDIR" NSBOX_AS="$who" \
 			NSBOX_MUST_WORK="${NSBOX_MUST_WORK:-0}" NSBOX_TEST_MARK="$mark" \
-			NSBOX_TEST_PROG="${NSBOX_TEST_PROG:-nsbox}" \
+			NSBOX_TEST_PROG="${NSBOX_TEST_PROG:-nsbox}" NSBOX_TRY_SYSCALL="$try_syscall" \
 			timeout -k 10 $run_timeout sh "$work/tests/$name"
 	) >"$work/$who.tap"
 	echo $? >"$work/$who.rc"

@@ -356,8 +356,8 @@ join "$tmp/help.args" "$tmp/bash.args" |
 	awk '$2 != $3 { print $1 ": " $2 " argument(s) in --help, bash completion skips " $3 }' >"$tmp/p"
 check "bash completion steps over each option's arguments" "$tmp/p"
 
-complete_to "bash: 'nsbox --ro-b' completes to the three --ro-bind options" \
-	"--ro-bind --ro-bind-try --ro-bind-data" nsbox --ro-b
+complete_to "bash: 'nsbox --ro-b' completes to the four --ro-bind options" \
+	"--ro-bind --ro-bind-try --ro-bind-data --ro-bind-fd" nsbox --ro-b
 complete_to "bash: nothing is offered for a number" "" nsbox --uid ""
 complete_to "bash: the second argument of --setenv gets nothing" "" nsbox --setenv VAR ""
 
