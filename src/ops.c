@@ -397,13 +397,19 @@ static int apply_dev(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 static int apply_tmpfs(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 {
 	char mode[16], size[32];
-	const char *opts[5] = {"mode", mode, NULL, NULL, NULL};
+	const char *opts[7] = {"mode", mode};
+	size_t n = 2;
 
 	snprintf(mode, sizeof(mode), "0%o", op->perms >= 0 ? (unsigned)op->perms : 0755u);
 	if (op->size) {
 		snprintf(size, sizeof(size), "%" PRIu64, op->size);
-		opts[2] = "size";
-		opts[3] = size;
+		opts[n++] = "size";
+		opts[n++] = size;
+	}
+	/* --file-label: the SELinux context of everything in the tmpfs. */
+	if (s->cfg->file_label) {
+		opts[n++] = "context";
+		opts[n++] = s->cfg->file_label;
 	}
 	return mount_fs_on(s, op, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 }
