@@ -128,7 +128,8 @@ awk '
 	sub(/[,=].*$/, "", name)
 	nargs = 0
 	for (k = 2; k <= nw; k++) {
-		if (w[k] !~ /^[A-Z][A-Z0-9_]*$/) break
+		# One argument may be a pattern such as NAME=SOFT[:HARD].
+		if (w[k] !~ /^[A-Z][A-Z0-9_=:\[\]]*$/) break
 		nargs++
 	}
 	print name, nargs
