@@ -150,7 +150,10 @@ static int plan_namespaces(const struct nsb_config *cfg, struct nsb_plan *plan,
 		flags |= CLONE_NEWUSER;
 	if (cfg->unshare_ipc)
 		flags |= CLONE_NEWIPC;
-	if (cfg->unshare_pid)
+	/* With --pidns, the new pid namespace is made by the child (see
+	 * relay_pid_namespace_or_die()). */
+	plan->pidns_relay = cfg->unshare_pid && cfg->pidns_fd >= 0;
+	if (cfg->unshare_pid && !plan->pidns_relay)
 		flags |= CLONE_NEWPID;
 	if (cfg->unshare_net)
 		flags |= CLONE_NEWNET;
@@ -172,6 +175,7 @@ static int plan_namespaces(const struct nsb_config *cfg, struct nsb_plan *plan,
 	plan->release_fd = -1;
 	plan->exec_fd = -1;
 	plan->self_fd = -1;
+	plan->unshared_fd = -1;
 	/* Only a launcher told the pid may want to join the sandbox: the
 	 * reaper is re-executed (see sandbox.c) only then. */
 	if (plan->reaper && (cfg->info_fd >= 0 || cfg->json_status_fd >= 0))
@@ -299,9 +303,20 @@ static void kill_leftovers(void)
 	}
 }
 
+static bool wait_byte(int fd)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1;
+}
+
 /* --info-fd and the first --json-status-fd line. */
 static int report_start(const struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pid,
-			unsigned long flags)
+			unsigned long flags, int unshared_r)
 {
 	bool want[_NSB_NS_MAX] = {
 		[NSB_NS_CGROUP] = flags & CLONE_NEWCGROUP, [NSB_NS_IPC] = flags & CLONE_NEWIPC,
@@ -317,10 +332,23 @@ static int report_start(const struct nsb_config *cfg, const struct nsb_plan *pla
 	r = nsb_ns_ids_read(pid, want, &ids);
 	if (r < 0)
 		return nsb_log_errno(r, "cannot read the namespaces of the sandbox");
+	if (plan->pidns_relay) {
+		/* The new pid namespace is the one the child's children get. */
+		char path[64];
+		struct stat st;
+
+		if (!wait_byte(unshared_r))
+			return -ECHILD;
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid_for_children", (int)pid);
+		if (stat(path, &st) < 0)
+			return nsb_log_errno(errno, "cannot read the namespaces of the sandbox");
+		ids.ino[NSB_NS_PID] = (uint64_t)st.st_ino;
+	}
 	if (cfg->info_fd >= 0) {
 		n = nsb_status_format(buf, sizeof(buf), pid, &ids, false);
 		r = n < 0 ? n : nsb_write_all(cfg->info_fd, buf, (size_t)n);
-		close(cfg->info_fd);
+		if (cfg->info_fd != cfg->json_status_fd)
+			close(cfg->info_fd);
 		if (r < 0)
 			return nsb_log_errno(r, "--info-fd: cannot write to fd %d", cfg->info_fd);
 	}
@@ -334,21 +362,19 @@ static int report_start(const struct nsb_config *cfg, const struct nsb_plan *pla
 	return 0;
 }
 
-/* --userns-block-fd: the caller writes our child's id maps, then a byte. */
-static int release_child(const struct nsb_config *cfg, int release_w)
+/* The child waits at its start until the reports are written (so that its
+ * namespaces are still there to be read) and, with --userns-block-fd,
+ * until the caller has written its id maps and then a byte. */
+static int release_child(const struct nsb_config *cfg, const struct nsb_plan *plan,
+			 int release_w)
 {
-	char c;
-	ssize_t n;
-
 	if (release_w < 0)
 		return 0;
-	do
-		n = read(cfg->userns_block_fd, &c, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		return nsb_log_errno(n < 0 ? errno : EPIPE, "--userns-block-fd: no go-ahead on fd %d",
+	if (cfg->userns_block_fd >= 0 && !wait_byte(cfg->userns_block_fd))
+		return nsb_log_errno(EPIPE, "--userns-block-fd: no go-ahead on fd %d",
 				     cfg->userns_block_fd);
-	return nsb_write_all(release_w, "x", 1);
+	/* With a pid namespace relay that we read, one byte for it too. */
+	return nsb_write_all(release_w, "xx", plan->unshared_fd >= 0 ? 2 : 1);
 }
 
 /* How many bytes the child wrote on the exec pipe before it closed: 1 means
@@ -376,6 +402,13 @@ static int make_pipe(bool wanted, int fds[2])
 	return 0;
 }
 
+static void close_end(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 static void close_pair(int fds[2])
 {
 	for (int i = 0; i < 2; i++)
@@ -385,25 +418,32 @@ static void close_pair(int fds[2])
 }
 
 /* The monitor's side once the child runs: reports, go-aheads, the wait. */
+/* The pipes between the monitor and the child. */
+struct pipes {
+	int release[2];  /* monitor -> child: reports written, go on */
+	int exec[2];     /* child -> monitor: --json-status-fd's exec bytes */
+	int unshared[2]; /* child -> monitor: the relay's pid namespace exists */
+};
+
 static int monitor(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pid,
-		   unsigned long flags, int release[2], int exec[2])
+		   unsigned long flags, struct pipes *p)
 {
 	int status, executed = 0;
 	char buf[64];
 
-	if (release[0] >= 0)
-		close(release[0]);
-	if (exec[1] >= 0)
-		close(exec[1]);
+	close_end(&p->release[0]);
+	close_end(&p->exec[1]);
+	close_end(&p->unshared[1]);
 	if (!cfg->no_forward_signals)
 		nsb_signals_forward(pid);
-	if (report_start(cfg, plan, pid, flags) < 0 || release_child(cfg, release[1]) < 0) {
+	if (report_start(cfg, plan, pid, flags, p->unshared[0]) < 0 ||
+	    release_child(cfg, plan, p->release[1]) < 0) {
 		(void)kill(pid, SIGKILL);
 		(void)wait_child(pid);
 		return 1;
 	}
-	if (exec[0] >= 0)
-		executed = exec_bytes(exec[0]);
+	if (p->exec[0] >= 0)
+		executed = exec_bytes(p->exec[0]);
 	status = wait_child(pid);
 	if (cfg->kill_on_exit)
 		kill_leftovers();
@@ -420,7 +460,9 @@ int nsb_launch(struct nsb_config *cfg)
 	_cleanup_free_ char *cwd = NULL;
 	struct nsb_plan plan = {0};
 	unsigned long flags = 0;
-	int release[2], exec[2], status;
+	struct pipes p;
+	bool report = cfg->info_fd >= 0 || cfg->json_status_fd >= 0;
+	int status;
 	long pid;
 
 	if (check_fds(cfg) < 0 || plan_namespaces(cfg, &plan, &flags) < 0)
@@ -431,11 +473,13 @@ int nsb_launch(struct nsb_config *cfg)
 	}
 	if (join_namespaces(cfg) < 0)
 		return 1;
-	if (make_pipe(cfg->userns_block_fd >= 0, release) < 0 ||
-	    make_pipe(cfg->json_status_fd >= 0, exec) < 0)
+	if (make_pipe(cfg->userns_block_fd >= 0 || report, p.release) < 0 ||
+	    make_pipe(cfg->json_status_fd >= 0, p.exec) < 0 ||
+	    make_pipe(plan.pidns_relay && report, p.unshared) < 0)
 		return 1;
-	plan.release_fd = release[0];
-	plan.exec_fd = exec[1];
+	plan.release_fd = p.release[0];
+	plan.exec_fd = p.exec[1];
+	plan.unshared_fd = p.unshared[1];
 	cwd = getcwd(NULL, 0);
 	plan.cwd = cwd;
 	if (cfg->die_with_parent)
@@ -453,18 +497,18 @@ int nsb_launch(struct nsb_config *cfg)
 		if (plan.userns &&
 		    (err == EPERM || err == ENOSPC || err == EUSERS || err == EINVAL))
 			explain_userns_failure(err);
-		close_pair(release);
-		close_pair(exec);
+		close_pair(p.release);
+		close_pair(p.exec);
+		close_pair(p.unshared);
 		if (plan.self_fd >= 0)
 			close(plan.self_fd);
 		free_seccomp(&plan);
 		return 1;
 	}
 	if (pid == 0) {
-		if (release[1] >= 0)
-			close(release[1]);
-		if (exec[0] >= 0)
-			close(exec[0]);
+		close_end(&p.release[1]);
+		close_end(&p.exec[0]);
+		close_end(&p.unshared[0]);
 		nsb_sandbox_run_or_die(cfg, &plan);
 	}
 
@@ -474,8 +518,9 @@ int nsb_launch(struct nsb_config *cfg)
 	if (plan.self_fd >= 0)
 		close(plan.self_fd);
 	free_seccomp(&plan);
-	status = monitor(cfg, &plan, (pid_t)pid, flags, release, exec);
-	close_pair(release);
-	close_pair(exec);
+	status = monitor(cfg, &plan, (pid_t)pid, flags, &p);
+	close_pair(p.release);
+	close_pair(p.exec);
+	close_pair(p.unshared);
 	return status;
 }

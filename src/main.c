@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "launch.h"
 #include "log.h"
-#include "sandbox.h"
+#include "reaper.h"
 
 int main(int argc, char **argv)
 {

@@ -52,9 +52,11 @@ static int parse_value(const char *s, size_t len, rlim_t *ret)
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -EINVAL;
-		if (v > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(s[i] - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
 			return -ERANGE;
-		v = v * 10 + (uint64_t)(s[i] - '0');
+		v = v * 10 + d;
 	}
 	/* RLIM_INFINITY itself is spelled "unlimited". */
 	if (v >= (uint64_t)RLIM_INFINITY)

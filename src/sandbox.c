@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "reaper.h"
 #include "rlimit.h"
 #include "selinux.h"
 #include "log.h"
@@ -212,8 +213,8 @@ static void install_or_die(const struct nsb_bpf *prog, const char *what)
  * then the --add-seccomp-fd programs or the --seccomp one (read only now,
  * after --block-fd, as bubblewrap does). The kernel runs them all and the
  * most restrictive result wins. */
-static void install_seccomp_or_die(struct nsb_config *cfg, const struct nsb_plan *plan,
-				   bool with_late_fd)
+void nsb_sandbox_install_seccomp_or_die(struct nsb_config *cfg, const struct nsb_plan *plan,
+					bool with_late_fd)
 {
 	for (size_t i = 0; i < plan->n_seccomp; i++)
 		install_or_die(&plan->seccomp[i], "compiled");
@@ -229,97 +230,6 @@ static void install_seccomp_or_die(struct nsb_config *cfg, const struct nsb_plan
 		install_or_die(&prog, "--seccomp");
 		nsb_bpf_free(&prog);
 	}
-}
-
-/* The reaper's loop: pass signals on, reap every orphan, and leave with
- * COMMAND's status when COMMAND ends (in a pid namespace the kernel then
- * kills what is left). Signals must be blocked on entry. ready_fd, if not
- * -1, gets a byte once this process is not dumpable: COMMAND waits for it. */
-static _Noreturn void reap_until(pid_t command, bool forward, bool die_with_parent, int ready_fd)
-{
-	sigset_t none;
-	int st;
-
-	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (ready_fd >= 0) {
-		(void)nsb_write_all(ready_fd, "x", 1);
-		close(ready_fd);
-	}
-	if (die_with_parent)
-		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (forward)
-		nsb_signals_forward(command);
-	sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-	for (;;) {
-		pid_t p = waitpid(-1, &st, 0);
-		if (p == command)
-			_exit(exit_status_of(st));
-		if (p < 0 && errno != EINTR)
-			_exit(1);
-	}
-}
-
-static bool parse_reaper_number(const char *s, long min, long *ret)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v < min || v > INT_MAX)
-		return false;
-	*ret = v;
-	return true;
-}
-
-int nsb_reaper_main(int argc, char **argv)
-{
-	long pid, ready;
-
-	/* argv: NSB_REAPER_ARGV0 PID READY_FD FORWARD DIE_WITH_PARENT */
-	if (argc != 5 || !parse_reaper_number(argv[1], 1, &pid) ||
-	    !parse_reaper_number(argv[2], -1, &ready))
-		return 1;
-	reap_until((pid_t)pid, strcmp(argv[3], "1") == 0, strcmp(argv[4], "1") == 0, (int)ready);
-}
-
-/* pid 1 of the sandbox (or the process holding --sync-fd/--lock-file).
- * When a launcher may want to join the sandbox (--info-fd and
- * --json-status-fd give it the pid), it re-executes nsbox inside the
- * sandbox's user namespace: a process that executed there belongs to it, so
- * the caller can open its /proc/PID/ns/ files although it is not dumpable,
- * while COMMAND, with no capabilities there, can neither ptrace it nor reach
- * its executable. COMMAND waits on ready_fd until that is done. */
-static _Noreturn void reaper(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t command,
-			     const int *locks, int ready_fd)
-{
-	char a0[] = NSB_REAPER_ARGV0, pid[16], ready[16], fwd[2] = "1", dwp[2] = "0";
-	char *argv[] = {a0, pid, ready, fwd, dwp, NULL};
-	char *envp[] = {NULL};
-
-	fwd[0] = cfg->no_forward_signals ? '0' : '1';
-	dwp[0] = cfg->die_with_parent ? '1' : '0';
-	(void)nsb_caps_drop_all();
-	close_option_fds(cfg, true, false);
-	close_fd(&cfg->block_fd);
-	if (plan->exec_fd >= 0)
-		close(plan->exec_fd);
-	install_seccomp_or_die(cfg, plan, false);
-	if (plan->self_fd >= 0) {
-		/* What the reaper holds must survive the exec. */
-		for (size_t i = 0; i < cfg->n_lock_files; i++)
-			(void)fcntl(locks[i], F_SETFD, 0);
-		if (cfg->sync_fd >= 0)
-			(void)fcntl(cfg->sync_fd, F_SETFD, 0);
-		(void)fcntl(ready_fd, F_SETFD, 0);
-		snprintf(pid, sizeof(pid), "%d", (int)command);
-		snprintf(ready, sizeof(ready), "%d", ready_fd);
-		syscall(SYS_execveat, plan->self_fd, "", argv, envp, AT_EMPTY_PATH);
-		nsb_log(NSB_LOG_DEBUG, "cannot re-execute the reaper (%s): it stays as it is",
-			strerror(errno));
-	}
-	reap_until(command, !cfg->no_forward_signals, cfg->die_with_parent, ready_fd);
 }
 
 static void apply_env(const struct nsb_config *cfg)
@@ -381,20 +291,8 @@ static void assert_no_userns_or_die(void)
 		nsb_die("creation of new user namespaces was not disabled as requested");
 }
 
-/* Wait until the reaper is not dumpable any more (EOF: it is gone). */
-static void wait_reaper_ready(int ready_fd)
-{
-	char c;
-
-	if (ready_fd < 0)
-		return;
-	while (read(ready_fd, &c, 1) < 0 && errno == EINTR)
-		;
-	close(ready_fd);
-}
-
 static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan *plan,
-				   mode_t caller_umask, int ready_fd)
+				   mode_t caller_umask)
 {
 	char **argv = cfg->command;
 	size_t n = 0;
@@ -420,7 +318,6 @@ static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan
 	wait_block_fd_or_die(cfg);
 	if (cfg->exec_label && nsb_selinux_set_exec_label(cfg->exec_label) < 0)
 		_exit(1);
-	wait_reaper_ready(ready_fd);
 
 	if (cfg->argv0) {
 		while (cfg->command[n])
@@ -436,7 +333,7 @@ static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan
 	if (plan->exec_fd >= 0)
 		(void)nsb_write_all(plan->exec_fd, "x", 1);
 	/* Last of all: from here on only execvp has to be allowed. */
-	install_seccomp_or_die(cfg, plan, true);
+	nsb_sandbox_install_seccomp_or_die(cfg, plan, true);
 	execvp(cfg->command[0], argv);
 	r = errno;
 	if (plan->exec_fd >= 0)
@@ -454,7 +351,9 @@ static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_pl
 			_exit(1);
 	}
 	if (plan->release_fd >= 0) {
-		/* --userns-block-fd: someone else writes our id maps. */
+		/* Wait for the monitor: it reads our namespaces for its
+		 * reports, and with --userns-block-fd someone else writes our
+		 * id maps meanwhile. */
 		char c;
 		ssize_t n;
 
@@ -485,68 +384,82 @@ static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_pl
 		nsb_die_errno(errno, "--hostname: cannot set '%s'", cfg->hostname);
 }
 
-/* --lock-file: open and read-lock each file; the locks belong to this
- * process, which stays behind as the reaper. Returns the fds (COMMAND
- * closes its copies). */
-static int *take_locks_or_die(const struct nsb_config *cfg)
+void nsb_sandbox_release_fds(struct nsb_config *cfg, const struct nsb_plan *plan)
 {
-	int *fds = calloc(cfg->n_lock_files + 1, sizeof(int));
+	close_option_fds(cfg, true, false);
+	close_fd(&cfg->block_fd);
+	if (plan->exec_fd >= 0)
+		close(plan->exec_fd);
+}
 
-	if (!fds)
-		nsb_die_errno(ENOMEM, "--lock-file");
-	for (size_t i = 0; i < cfg->n_lock_files; i++) {
-		struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+/* --pidns with --unshare-pid: a new pid namespace below the joined one.
+ * The kernel lets a process that joined a pid namespace create one below it
+ * only for its children, so this process stays behind as a relay and its
+ * child goes on as pid 1 of the new namespace. */
+static void relay_pid_namespace_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
+{
+	sigset_t old_mask;
+	pid_t pid;
+	int st;
 
-		fds[i] = open(cfg->lock_files[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (fds[i] < 0)
-			nsb_die_errno(errno, "--lock-file: cannot open '%s'", cfg->lock_files[i]);
-		if (fcntl(fds[i], F_SETLK, &fl) < 0)
-			nsb_die_errno(errno, "--lock-file: cannot lock '%s'", cfg->lock_files[i]);
+	if (unshare(CLONE_NEWPID) < 0)
+		nsb_die_errno(errno, "--unshare-pid: cannot create a pid namespace below --pidns");
+	nsb_signals_block(true, &old_mask);
+	pid = fork();
+	if (pid < 0)
+		nsb_die_errno(errno, "cannot fork");
+	if (pid == 0) {
+		if (plan->unshared_fd >= 0)
+			close(plan->unshared_fd);
+		nsb_signals_block(false, &old_mask);
+		return;
 	}
-	return fds;
+	if (cfg->die_with_parent)
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	(void)nsb_caps_drop_all();
+	if (!cfg->no_forward_signals)
+		nsb_signals_forward(pid);
+	nsb_signals_block(false, &old_mask);
+	if (plan->unshared_fd >= 0) {
+		/* The monitor reports the new namespace, which has its pid 1
+		 * now, through our /proc/PID: stay readable until it is done
+		 * (it sends one byte for us, one for our child). */
+		char c;
+
+		(void)nsb_write_all(plan->unshared_fd, "x", 1);
+		close(plan->unshared_fd);
+		while (read(plan->release_fd, &c, 1) < 0 && errno == EINTR)
+			;
+	}
+	if (plan->release_fd >= 0)
+		close(plan->release_fd);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			_exit(1);
+	_exit(exit_status_of(st));
 }
 
 void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
 {
-	sigset_t old_mask;
-
 	/* Modes given on the command line (and the documented defaults) are
 	 * exact: the caller's umask applies again to COMMAND only. */
 	mode_t caller_umask = umask(0);
-	int proc, ready[2] = {-1, -1};
+	struct nsb_reaper_link link = {-1, -1, -1};
+	int proc;
 
+	if (plan->pidns_relay)
+		relay_pid_namespace_or_die(cfg, plan);
 	early_setup_or_die(cfg, plan);
-	proc = build_root_or_die(cfg, plan);
-
 	if (plan->reaper) {
-		pid_t pid;
-
-		int *locks = take_locks_or_die(cfg);
-
-		if (plan->self_fd >= 0 && pipe2(ready, O_CLOEXEC) < 0)
-			nsb_die_errno(errno, "cannot create a pipe");
-		/* Signals wait until the reaper knows where to pass them. */
-		nsb_signals_block(true, &old_mask);
-		pid = fork();
-		if (pid < 0)
-			nsb_die_errno(errno, "cannot fork COMMAND");
-		if (pid > 0) {
-			if (proc >= 0)
-				close(proc);
-			if (ready[0] >= 0)
-				close(ready[0]);
-			reaper(cfg, plan, pid, locks, ready[1]);
-		}
-		nsb_signals_block(false, &old_mask);
-		if (plan->self_fd >= 0)
-			close(plan->self_fd);
-		if (ready[1] >= 0)
-			close(ready[1]);
-		/* The locks are the reaper's; closing our copies keeps them. */
-		for (size_t i = 0; i < cfg->n_lock_files; i++)
-			close(locks[i]);
-		free(locks);
+		nsb_reaper_start_or_die(cfg, plan, &link);
+		nsb_reaper_wait_ready(&link);
 	}
+	if (plan->self_fd >= 0)
+		close(plan->self_fd);
+	proc = build_root_or_die(cfg, plan);
+	nsb_reaper_hand_over_or_die(&link);
+
 	/* Only COMMAND moves on: the reaper stays in the first user namespace,
 	 * which owns the others, so that joining it through --info-fd's
 	 * child-pid gives the rights over them. */
@@ -565,5 +478,5 @@ void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
 	if (cfg->userns2_fd >= 0 && setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
 		nsb_die_errno(errno, "--userns2: cannot enter the user namespace of fd %d",
 			      cfg->userns2_fd);
-	exec_command(cfg, plan, caller_umask, ready[0]);
+	exec_command(cfg, plan, caller_umask);
 }

@@ -28,6 +28,8 @@ struct nsb_plan {
 	int release_fd;     /* --userns-block-fd: wait for a byte from the monitor; -1 */
 	int exec_fd;        /* --json-status-fd: a byte before execvp, one more if it fails; -1 */
 	int self_fd;        /* nsbox's own executable, to re-execute the reaper; -1 */
+	bool pidns_relay;   /* --pidns with --unshare-pid: unshare, fork, relay */
+	int unshared_fd;    /* ... a byte once the new pid namespace exists; -1 */
 	struct nsb_bpf *seccomp; /* compiled --seccomp-profile and --seccomp-policy, in order */
 	size_t n_seccomp;
 };
@@ -36,13 +38,12 @@ struct nsb_plan {
  * and _exit(1). cfg is the child's own copy: the fds it names get closed. */
 _Noreturn void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan);
 
-/* argv[0] of the re-executed reaper; main() hands such a process to
- * nsb_reaper_main(). */
-#define NSB_REAPER_ARGV0 "nsbox-reaper\x01"
+/* What the reaper must not keep of the caller's fds (it keeps --sync-fd). */
+void nsb_sandbox_release_fds(struct nsb_config *cfg, const struct nsb_plan *plan);
 
-/* The re-executed reaper: argv is NSB_REAPER_ARGV0 PID READY_FD FORWARD
- * DIE_WITH_PARENT. */
-int nsb_reaper_main(int argc, char **argv);
+/* Install the seccomp programs; the --seccomp fd too when with_late_fd. */
+void nsb_sandbox_install_seccomp_or_die(struct nsb_config *cfg, const struct nsb_plan *plan,
+					bool with_late_fd);
 
 /* Pass SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH sent
  * by a process on to pid to. */
