@@ -53,7 +53,6 @@ static const char *const group_heading[_GRP_MAX] = {
 
 /* cli_option.flags */
 enum {
-	CLI_DEFERRED = 1u << 0,	   /* known, but refused: not implemented yet */
 	CLI_MODIFIER = 1u << 1,	   /* --perms/--size: applies to the next op */
 	CLI_TAKES_PERMS = 1u << 2, /* may follow --perms */
 	CLI_TAKES_SIZE = 1u << 3,  /* may follow --size */
@@ -144,9 +143,6 @@ static int opt_overlay(struct parser *p, const struct cli_call *c);
 		.name = (n), .group = GRP_FILESYSTEM, .parse = opt_overlay, .op_kind = (kind), \
 		.flags = CLI_OVERLAY, .help = (h), .args = {__VA_ARGS__},                      \
 	}
-/* A deferred row keeps its arguments and help, so that enabling it is a
- * matter of giving it a handler and dropping the flag. */
-#define DEFER(n, grp, h, ...) OPT(n, grp, NULL, CLI_DEFERRED, h, __VA_ARGS__)
 
 static const struct cli_option options[] = {
 	OPT("--help", GRP_GENERAL, opt_help, 0, "Print this help and exit", NULL),
@@ -1164,10 +1160,6 @@ static int parse_option(struct parser *p, struct source *s, const struct cli_arg
 		nsb_err("Unknown option %s (%s)", tok->s, AT(tok->pos));
 		return -EINVAL;
 	}
-	if (c.opt->flags & CLI_DEFERRED) {
-		nsb_err("%s is not supported yet", c.opt->name);
-		return -EOPNOTSUPP;
-	}
 	if ((c.opt->flags & CLI_ARGV_ONLY) && c.pos < 0) {
 		nsb_err("%s not supported in arguments file", c.opt->name);
 		return -EINVAL;
@@ -1346,19 +1338,12 @@ int nsb_cli_parse(struct nsb_config *cfg, int argc, char **argv)
 
 /* ---- usage -------------------------------------------------------------- */
 
-static bool option_listed(const struct cli_option *o)
-{
-	return !(o->flags & CLI_DEFERRED);
-}
-
 static int usage_width(void)
 {
 	char syn[128];
 	size_t i, w = 0;
 
 	for (i = 0; i < NSB_ELEMENTSOF(options); i++) {
-		if (!option_listed(&options[i]))
-			continue;
 		option_synopsis(&options[i], true, syn, sizeof(syn));
 		if (strlen(syn) > w)
 			w = strlen(syn);
@@ -1375,7 +1360,7 @@ static void usage_group(FILE *out, enum cli_group g, int width)
 	for (i = 0; i < NSB_ELEMENTSOF(options); i++) {
 		const struct cli_option *o = &options[i];
 
-		if (o->group != g || !option_listed(o))
+		if (o->group != g)
 			continue;
 		if (!heading)
 			fprintf(out, "\n%s:\n", group_heading[g]);
