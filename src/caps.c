@@ -146,3 +146,13 @@ int nsb_caps_keep(uint64_t keep)
 			return -errno;
 	return 0;
 }
+
+uint64_t nsb_caps_bounding(void)
+{
+	uint64_t set = 0;
+
+	for (int c = 0; c < (int)cap_max_bits() && c < 64; c++)
+		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
+			set |= UINT64_C(1) << c;
+	return set;
+}

@@ -30,6 +30,9 @@ uint64_t nsb_caps_all(void);
 /* The kept set: base, then each op in order. */
 uint64_t nsb_caps_compute(uint64_t base, const struct nsb_cap_op *ops, size_t n);
 
+/* The bounding set of this process. */
+uint64_t nsb_caps_bounding(void);
+
 /* The effective set of this process. 0 or -errno. */
 int nsb_caps_get_effective(uint64_t *ret);
 

@@ -1250,7 +1250,7 @@ static int check_lifecycle_options(const struct parser *p)
 	if (r == 0)
 		r = conflict(p, "--userns", "--unshare-user-try");
 	if (r == 0)
-		r = conflict(p, "--userns", "--disable-userns");
+		r = conflict(p, "--userns", "--unshare-all");
 	if (r == 0)
 		r = conflict(p, "--as-pid-1", "--lock-file");
 	if (r == 0)

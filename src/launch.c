@@ -8,6 +8,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -129,6 +130,26 @@ static int plan_caps(const struct nsb_config *cfg, struct nsb_plan *plan)
 	}
 	plan->set_caps = !root || cfg->n_cap_ops > 0;
 	plan->keep_caps = nsb_caps_compute(base, cfg->cap_ops, cfg->n_cap_ops);
+	/* Without a new user namespace only what our bounding set holds can
+	 * be kept: ALL means that much, a capability named outside it is an
+	 * error. */
+	if (!plan->userns) {
+		uint64_t available = nsb_caps_bounding();
+
+		for (size_t i = 0; i < cfg->n_cap_ops; i++) {
+			int c = cfg->cap_ops[i].cap;
+
+			if (cfg->cap_ops[i].add && c >= 0 && (plan->keep_caps & (UINT64_C(1) << c)) &&
+			    !(available & (UINT64_C(1) << c))) {
+				char *name = cap_to_name(c);
+				nsb_err("--cap-add: %s is not in the bounding set of the caller",
+					name ? name : "?");
+				cap_free(name);
+				return -EPERM;
+			}
+		}
+		plan->keep_caps &= available;
+	}
 	return 0;
 }
 

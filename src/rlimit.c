@@ -117,6 +117,12 @@ int nsb_rlimit_apply(const struct nsb_rlimit *limits, size_t n)
 		rl.rlim_cur = l->soft;
 		if (l->hard_given)
 			rl.rlim_max = l->hard;
+		if (rl.rlim_max != RLIM_INFINITY &&
+		    (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > rl.rlim_max)) {
+			nsb_err("--rlimit: the soft limit of %s is above its hard limit %llu",
+				nsb_rlimit_name(l->resource), (unsigned long long)rl.rlim_max);
+			return -EINVAL;
+		}
 		if (setrlimit(l->resource, &rl) < 0)
 			return nsb_log_errno(errno, "--rlimit: cannot set %s",
 					     nsb_rlimit_name(l->resource));

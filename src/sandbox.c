@@ -154,6 +154,24 @@ static void forward_signal(int sig, siginfo_t *si, void *ctx)
 		kill((pid_t)forward_to, sig);
 }
 
+/* Before COMMAND exists there is nobody to pass a signal to: setup ends
+ * as if the signal had killed it (pid 1 of a pid namespace would otherwise
+ * ignore it). SIGWINCH stays harmless. */
+static void die_of_signal(int sig)
+{
+	if (sig != SIGWINCH)
+		_exit(128 + sig);
+}
+
+static void die_on_forwarded_signals(void)
+{
+	struct sigaction sa = {.sa_handler = die_of_signal};
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < NSB_ELEMENTSOF(forwarded_signals); i++)
+		(void)sigaction(forwarded_signals[i], &sa, NULL);
+}
+
 void nsb_signals_forward(pid_t to)
 {
 	struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | SA_RESTART};
@@ -447,6 +465,9 @@ void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
 	mode_t caller_umask = umask(0);
 	struct nsb_reaper_link link = {-1, -1, -1};
 	int proc;
+
+	if (!cfg->no_forward_signals)
+		die_on_forwarded_signals();
 
 	if (plan->pidns_relay)
 		relay_pid_namespace_or_die(cfg, plan);
