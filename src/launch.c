@@ -459,6 +459,12 @@ static int monitor(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pi
 		nsb_signals_forward(pid);
 	if (report_start(cfg, plan, pid, flags, p->unshared[0]) < 0 ||
 	    release_child(cfg, plan, p->release[1]) < 0) {
+		int st;
+
+		/* A child that already ended (say, of a forwarded SIGTERM)
+		 * gives its status; one we have to stop, our failure's. */
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 		(void)kill(pid, SIGKILL);
 		(void)wait_child(pid);
 		return 1;
@@ -536,6 +542,9 @@ int nsb_launch(struct nsb_config *cfg)
 	/* COMMAND runs with our uid: it must not be able to ptrace us or
 	 * open our /proc/PID/exe. */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* A report fd or a pipe to a child that went away is an error to
+	 * handle, not a reason to die (the child keeps its own SIGPIPE). */
+	(void)signal(SIGPIPE, SIG_IGN);
 	if (plan.self_fd >= 0)
 		close(plan.self_fd);
 	free_seccomp(&plan);

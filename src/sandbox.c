@@ -25,8 +25,26 @@
 #include "sandbox.h"
 #include "util.h"
 
-/* Where the intermediate root is mounted before the first pivot. */
-#define BASE_DIR "/tmp"
+/* Where the intermediate root may be mounted before the first pivot: any
+ * directory will do, since the pivot takes the tmpfs away from it again
+ * (nsbox may run in a sandbox without /tmp). */
+static const char *const base_dirs[] = {"/tmp", "/run", "/var/tmp", "/mnt", "/usr", "/dev"};
+
+static const char *mount_intermediate_root_or_die(void)
+{
+	int err = ENOENT;
+
+	for (size_t i = 0; i < NSB_ELEMENTSOF(base_dirs); i++) {
+		if (mount("tmpfs", base_dirs[i], "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") == 0)
+			return base_dirs[i];
+		if (errno != ENOENT && errno != ENOTDIR)
+			nsb_die_errno(errno, "cannot mount the intermediate root on %s",
+				      base_dirs[i]);
+		err = errno;
+	}
+	nsb_die_errno(err, "cannot mount the intermediate root: none of /tmp, /run, /var/tmp, "
+			   "/mnt, /usr, /dev exists");
+}
 
 static int write_at(int dirfd, const char *name, const char *s)
 {
@@ -87,6 +105,7 @@ static int build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan
 	int proc = -1;
 
 	struct nsb_setup s = {.cfg = cfg, .rootfd = -1, .oldrootfd = -1, .pidns = plan->pidns};
+	const char *base;
 
 	/* Sources are resolved as the caller sees them, before anything moves. */
 	if (nsb_ops_resolve(&s) < 0)
@@ -94,9 +113,8 @@ static int build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan
 	/* Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		nsb_die_errno(errno, "cannot make the mounts private");
-	if (mount("tmpfs", BASE_DIR, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
-		nsb_die_errno(errno, "cannot mount the intermediate root on %s", BASE_DIR);
-	if (chdir(BASE_DIR) < 0 || mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
+	base = mount_intermediate_root_or_die();
+	if (chdir(base) < 0 || mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
 		nsb_die_errno(errno, "cannot prepare the intermediate root");
 	/* The new root must be a mount point for the final pivot. */
 	if (mount("newroot", "newroot", NULL, MS_BIND | MS_REC, NULL) < 0)

@@ -691,4 +691,23 @@ run_nsbox $ROOT --userns 5 --userns2 9 true 5</proc/self/ns/user 9>&-
 expect "--userns2 given a closed fd: exit 1, the fd named" status 1 out "" \
 	err "$NSBOX_TEST_PROG: --userns2: fd 9 is not usable: Bad file descriptor"
 
+# A signal sent to nsbox before COMMAND exists ends the setup: the sandbox
+# is held at its start by --userns-block-fd (a pipe that gets its byte only
+# later), nsbox gets SIGTERM, COMMAND never runs, status 143.
+if need_userns "SIGTERM during setup ends the sandbox with 143"; then
+	(
+		sleep 1
+		echo x
+	) | env NSBOX_TEST_CHILD="$NSBOX_TEST_MARK" timeout -k 5 20 "$NSBOX" $ROOT_MIN \
+		--unshare-user --unshare-pid --info-fd 3 --userns-block-fd 0 -- echo RAN \
+		3>/dev/null >"$T/sig.out" 2>"$T/sig.err" &
+	sig_job=$!
+	wait_until 5 sh -c "pgrep -f -- '^$NSBOX $ROOT_MIN --unshare-user --unshare-pid' >/dev/null"
+	sleep 0.2
+	pkill -TERM -f -- "^$NSBOX $ROOT_MIN --unshare-user --unshare-pid" 2>/dev/null
+	wait "$sig_job"
+	sig_status=$?
+	is "$sig_status $(cat "$T/sig.out")" "143 " "SIGTERM during setup ends the sandbox with 143"
+fi
+
 done_testing

@@ -179,4 +179,31 @@ else
 	done
 fi
 
+# A soft limit above the (finite) hard limit: said plainly, nothing runs.
+hard_nproc=$(ulimit -Hu)
+if [ "$hard_nproc" != unlimited ]; then
+	run_box --rlimit NPROC=unlimited echo ran
+	expect_error "--rlimit: a soft limit above the hard limit is named" "NPROC" \
+		"above its hard limit $hard_nproc"
+else
+	run_box --rlimit NPROC=unlimited:100 echo ran
+	expect_error "--rlimit: a soft limit above the hard limit is refused" "--rlimit"
+fi
+
+# Without a user namespace root can keep only what its bounding set has:
+# an inner nsbox, run by a root that dropped CAP_SYS_RESOURCE, is asked
+# for it.
+if $is_root; then
+	run_box --ro-bind "$NSBOX" /nsbox --cap-drop CAP_SYS_RESOURCE \
+		/nsbox --ro-bind /usr /usr --symlink usr/lib64 /lib64 --symlink usr/lib /lib \
+		--cap-add CAP_SYS_RESOURCE true
+	expect_error "--cap-add of a capability outside the bounding set is named" \
+		"cap_sys_resource" "bounding set"
+	run_box --ro-bind "$NSBOX" /nsbox --cap-drop CAP_SYS_RESOURCE \
+		/nsbox --ro-bind /usr /usr --symlink usr/lib64 /lib64 --symlink usr/lib /lib \
+		--proc /proc --cap-add ALL sh -c 'grep CapEff /proc/self/status'
+	expect "--cap-add ALL keeps what the bounding set has" status 0 out_match \
+		'^CapEff:[[:space:]]+[0-9a-f]+$'
+fi
+
 done_testing
