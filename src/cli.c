@@ -43,25 +43,25 @@ enum cli_group {
 };
 
 static const char *const group_heading[_GRP_MAX] = {
-	[GRP_GENERAL] = "General",
-	[GRP_NAMESPACES] = "Namespaces and identity",
-	[GRP_PROCESS] = "Environment and process",
-	[GRP_MONITOR] = "Monitoring and synchronisation",
-	[GRP_FILESYSTEM] = "Filesystem operations, applied in command-line order",
-	[GRP_LOCKDOWN] = "Lockdown",
+        [GRP_GENERAL] = "General",
+        [GRP_NAMESPACES] = "Namespaces and identity",
+        [GRP_PROCESS] = "Environment and process",
+        [GRP_MONITOR] = "Monitoring and synchronisation",
+        [GRP_FILESYSTEM] = "Filesystem operations, applied in command-line order",
+        [GRP_LOCKDOWN] = "Lockdown",
 };
 
 /* cli_option.flags */
 enum {
-	CLI_MODIFIER = 1u << 1,	   /* --perms/--size: applies to the next op */
+	CLI_MODIFIER = 1u << 1,    /* --perms/--size: applies to the next op */
 	CLI_TAKES_PERMS = 1u << 2, /* may follow --perms */
 	CLI_TAKES_SIZE = 1u << 3,  /* may follow --size */
-	CLI_FD_FIRST = 1u << 4,	   /* fs op whose first argument is an fd */
+	CLI_FD_FIRST = 1u << 4,    /* fs op whose first argument is an fd */
 	CLI_MODE_FIRST = 1u << 5,  /* fs op whose first argument is a mode */
 	CLI_TRANSPARENT = 1u << 6, /* --args: invisible to the modifier rules */
 	CLI_ARGV_ONLY = 1u << 7,   /* refused inside --args data */
 	CLI_OVERLAY_SRC = 1u << 8, /* --overlay-src: a layer for the next overlay */
-	CLI_OVERLAY = 1u << 9,	   /* an overlay op: takes the pending layers */
+	CLI_OVERLAY = 1u << 9,     /* an overlay op: takes the pending layers */
 };
 
 struct cli_option {
@@ -71,9 +71,9 @@ struct cli_option {
 	enum cli_group group;
 	unsigned flags;
 	cli_parse_fn parse;
-	size_t field;		  /* opt_flag: offset of a bool in nsb_config */
+	size_t field;             /* opt_flag: offset of a bool in nsb_config */
 	enum nsb_op_kind op_kind; /* opt_fsop */
-	unsigned op_flags;	  /* opt_fsop: NSB_OPF_* */
+	unsigned op_flags;        /* opt_fsop: NSB_OPF_* */
 };
 
 struct cli_arg {
@@ -132,11 +132,10 @@ static int opt_overlay(struct parser *p, const struct cli_call *c);
 		.name = (n), .group = GRP_FILESYSTEM, .parse = opt_fsop, .op_kind = (kind), \
 		.op_flags = (opf), .flags = (fl), .help = (h), .args = {__VA_ARGS__},       \
 	}
-#define FDOPT(n, grp, fld, h)                                                   \
-	{                                                                       \
-		.name = (n), .group = (grp), .parse = opt_fd_field,             \
-		.field = offsetof(struct nsb_config, fld), .help = (h),         \
-		.args = {"FD"},                                                 \
+#define FDOPT(n, grp, fld, h)                                                           \
+	{                                                                               \
+		.name = (n), .group = (grp), .parse = opt_fd_field,                     \
+		.field = offsetof(struct nsb_config, fld), .help = (h), .args = {"FD"}, \
 	}
 #define OVERLAY(n, kind, h, ...)                                                               \
 	{                                                                                      \
@@ -145,131 +144,133 @@ static int opt_overlay(struct parser *p, const struct cli_call *c);
 	}
 
 static const struct cli_option options[] = {
-	OPT("--help", GRP_GENERAL, opt_help, 0, "Print this help and exit", NULL),
-	OPT("--version", GRP_GENERAL, opt_version, 0, "Print the version and exit", NULL),
-	OPT("--args", GRP_GENERAL, opt_args, CLI_TRANSPARENT | CLI_ARGV_ONLY,
-	    "Read NUL-separated arguments from FD and parse them here", "FD"),
-	OPT("--argv0", GRP_GENERAL, opt_argv0, 0, "Run COMMAND with VALUE as its argv[0]", "VALUE"),
-	OPT("--level-prefix", GRP_GENERAL, opt_level_prefix, 0,
-	    "Start later messages with their syslog level, as <N>", NULL),
-	FLAG("--not-a-security-boundary", GRP_GENERAL, not_a_security_boundary,
-	     "Turn setup failures that only weaken isolation into warnings"),
+        OPT("--help", GRP_GENERAL, opt_help, 0, "Print this help and exit", NULL),
+        OPT("--version", GRP_GENERAL, opt_version, 0, "Print the version and exit", NULL),
+        OPT("--args", GRP_GENERAL, opt_args, CLI_TRANSPARENT | CLI_ARGV_ONLY,
+            "Read NUL-separated arguments from FD and parse them here", "FD"),
+        OPT("--argv0", GRP_GENERAL, opt_argv0, 0, "Run COMMAND with VALUE as its argv[0]", "VALUE"),
+        OPT("--level-prefix", GRP_GENERAL, opt_level_prefix, 0,
+            "Start later messages with their syslog level, as <N>", NULL),
+        FLAG("--not-a-security-boundary", GRP_GENERAL, not_a_security_boundary,
+             "Turn setup failures that only weaken isolation into warnings"),
 
-	FLAG("--unshare-user", GRP_NAMESPACES, unshare_user, "Create a new user namespace"),
-	FLAG("--unshare-user-try", GRP_NAMESPACES, unshare_user_try,
-	     "Create a new user namespace if the kernel allows it"),
-	FLAG("--unshare-ipc", GRP_NAMESPACES, unshare_ipc, "Create a new IPC namespace"),
-	FLAG("--unshare-pid", GRP_NAMESPACES, unshare_pid, "Create a new PID namespace"),
-	FLAG("--unshare-net", GRP_NAMESPACES, unshare_net,
-	     "Create a new network namespace with only a loopback device"),
-	FLAG("--unshare-uts", GRP_NAMESPACES, unshare_uts,
-	     "Create a new UTS namespace (host and domain name)"),
-	FLAG("--unshare-cgroup", GRP_NAMESPACES, unshare_cgroup, "Create a new cgroup namespace"),
-	FLAG("--unshare-cgroup-try", GRP_NAMESPACES, unshare_cgroup_try,
-	     "Create a new cgroup namespace if the kernel supports it"),
-	OPT("--unshare-all", GRP_NAMESPACES, opt_unshare_all, 0,
-	    "Unshare all of the above (user and cgroup only if possible)", NULL),
-	OPT("--share-net", GRP_NAMESPACES, opt_share_net, 0,
-	    "Keep the caller's network namespace, even with --unshare-all", NULL),
-	FDOPT("--userns", GRP_NAMESPACES, userns_fd,
-	      "Enter the user namespace FD instead of creating one"),
-	FDOPT("--userns2", GRP_NAMESPACES, userns2_fd, "Enter the user namespace FD after setup"),
-	FDOPT("--pidns", GRP_NAMESPACES, pidns_fd, "Enter the PID namespace FD"),
-	FLAG("--disable-userns", GRP_NAMESPACES, disable_userns,
-	     "Forbid the sandbox to create further user namespaces"),
-	FLAG("--assert-userns-disabled", GRP_NAMESPACES, assert_userns_disabled,
-	     "Fail unless the sandbox cannot create user namespaces"),
-	OPT("--uid", GRP_NAMESPACES, opt_uid, 0, "Run COMMAND as UID inside the sandbox", "UID"),
-	OPT("--gid", GRP_NAMESPACES, opt_gid, 0, "Run COMMAND as GID inside the sandbox", "GID"),
-	OPT("--hostname", GRP_NAMESPACES, opt_hostname, 0,
-	    "Set the host name inside (needs --unshare-uts)", "NAME"),
+        FLAG("--unshare-user", GRP_NAMESPACES, unshare_user, "Create a new user namespace"),
+        FLAG("--unshare-user-try", GRP_NAMESPACES, unshare_user_try,
+             "Create a new user namespace if the kernel allows it"),
+        FLAG("--unshare-ipc", GRP_NAMESPACES, unshare_ipc, "Create a new IPC namespace"),
+        FLAG("--unshare-pid", GRP_NAMESPACES, unshare_pid, "Create a new PID namespace"),
+        FLAG("--unshare-net", GRP_NAMESPACES, unshare_net,
+             "Create a new network namespace with only a loopback device"),
+        FLAG("--unshare-uts", GRP_NAMESPACES, unshare_uts,
+             "Create a new UTS namespace (host and domain name)"),
+        FLAG("--unshare-cgroup", GRP_NAMESPACES, unshare_cgroup, "Create a new cgroup namespace"),
+        FLAG("--unshare-cgroup-try", GRP_NAMESPACES, unshare_cgroup_try,
+             "Create a new cgroup namespace if the kernel supports it"),
+        OPT("--unshare-all", GRP_NAMESPACES, opt_unshare_all, 0,
+            "Unshare all of the above (user and cgroup only if possible)", NULL),
+        OPT("--share-net", GRP_NAMESPACES, opt_share_net, 0,
+            "Keep the caller's network namespace, even with --unshare-all", NULL),
+        FDOPT("--userns", GRP_NAMESPACES, userns_fd,
+              "Enter the user namespace FD instead of creating one"),
+        FDOPT("--userns2", GRP_NAMESPACES, userns2_fd, "Enter the user namespace FD after setup"),
+        FDOPT("--pidns", GRP_NAMESPACES, pidns_fd, "Enter the PID namespace FD"),
+        FLAG("--disable-userns", GRP_NAMESPACES, disable_userns,
+             "Forbid the sandbox to create further user namespaces"),
+        FLAG("--assert-userns-disabled", GRP_NAMESPACES, assert_userns_disabled,
+             "Fail unless the sandbox cannot create user namespaces"),
+        OPT("--uid", GRP_NAMESPACES, opt_uid, 0, "Run COMMAND as UID inside the sandbox", "UID"),
+        OPT("--gid", GRP_NAMESPACES, opt_gid, 0, "Run COMMAND as GID inside the sandbox", "GID"),
+        OPT("--hostname", GRP_NAMESPACES, opt_hostname, 0,
+            "Set the host name inside (needs --unshare-uts)", "NAME"),
 
-	OPT("--chdir", GRP_PROCESS, opt_chdir, 0, "Change to DIR inside the sandbox", "DIR"),
-	OPT("--setenv", GRP_PROCESS, opt_setenv, 0, "Set VAR to VALUE in the environment", "VAR",
-	    "VALUE"),
-	OPT("--unsetenv", GRP_PROCESS, opt_unsetenv, 0, "Remove VAR from the environment", "VAR"),
-	OPT("--clearenv", GRP_PROCESS, opt_clearenv, 0,
-	    "Remove every variable from the environment", NULL),
-	FLAG("--new-session", GRP_PROCESS, new_session,
-	     "Start a new session (setsid) just before running COMMAND"),
-	FLAG("--die-with-parent", GRP_PROCESS, die_with_parent,
-	     "Kill the sandbox when the process that started nsbox dies"),
-	OPT("--as-pid-1", GRP_PROCESS, opt_as_pid_1, 0,
-	    "Run COMMAND as pid 1, without a reaper (needs --unshare-pid)", NULL),
-	OPT("--cap-add", GRP_PROCESS, opt_cap, 0, "Keep capability CAP (or ALL) for COMMAND", "CAP"),
-	OPT("--cap-drop", GRP_PROCESS, opt_cap, 0, "Drop capability CAP (or ALL) for COMMAND",
-	    "CAP"),
-	OPT("--rlimit", GRP_PROCESS, opt_rlimit, 0,
-	    "Set resource limit NAME (NOFILE, NPROC, AS, CPU, ...) to SOFT[:HARD]",
-	    "NAME=SOFT[:HARD]"),
+        OPT("--chdir", GRP_PROCESS, opt_chdir, 0, "Change to DIR inside the sandbox", "DIR"),
+        OPT("--setenv", GRP_PROCESS, opt_setenv, 0, "Set VAR to VALUE in the environment", "VAR",
+            "VALUE"),
+        OPT("--unsetenv", GRP_PROCESS, opt_unsetenv, 0, "Remove VAR from the environment", "VAR"),
+        OPT("--clearenv", GRP_PROCESS, opt_clearenv, 0,
+            "Remove every variable from the environment", NULL),
+        FLAG("--new-session", GRP_PROCESS, new_session,
+             "Start a new session (setsid) just before running COMMAND"),
+        FLAG("--die-with-parent", GRP_PROCESS, die_with_parent,
+             "Kill the sandbox when the process that started nsbox dies"),
+        OPT("--as-pid-1", GRP_PROCESS, opt_as_pid_1, 0,
+            "Run COMMAND as pid 1, without a reaper (needs --unshare-pid)", NULL),
+        OPT("--cap-add", GRP_PROCESS, opt_cap, 0, "Keep capability CAP (or ALL) for COMMAND",
+            "CAP"),
+        OPT("--cap-drop", GRP_PROCESS, opt_cap, 0, "Drop capability CAP (or ALL) for COMMAND",
+            "CAP"),
+        OPT("--rlimit", GRP_PROCESS, opt_rlimit, 0,
+            "Set resource limit NAME (NOFILE, NPROC, AS, CPU, ...) to SOFT[:HARD]",
+            "NAME=SOFT[:HARD]"),
 
-	OPT("--lock-file", GRP_MONITOR, opt_lock_file, 0,
-	    "Hold a read lock on DEST while the sandbox runs", "DEST"),
-	FDOPT("--sync-fd", GRP_MONITOR, sync_fd, "Keep FD open until the sandbox ends"),
-	FDOPT("--block-fd", GRP_MONITOR, block_fd, "Wait for one byte on FD before running COMMAND"),
-	FDOPT("--userns-block-fd", GRP_MONITOR, userns_block_fd,
-	      "Wait for one byte on FD before the id maps"),
-	FDOPT("--info-fd", GRP_MONITOR, info_fd, "Write sandbox information as JSON to FD"),
-	FDOPT("--json-status-fd", GRP_MONITOR, json_status_fd, "Write JSON status lines to FD"),
-	FLAG("--no-forward-signals", GRP_MONITOR, no_forward_signals,
-	     "Do not pass SIGTERM, SIGINT, SIGHUP, ... on to COMMAND"),
-	FLAG("--kill-on-exit", GRP_MONITOR, kill_on_exit,
-	     "When COMMAND exits, kill every process it left behind"),
+        OPT("--lock-file", GRP_MONITOR, opt_lock_file, 0,
+            "Hold a read lock on DEST while the sandbox runs", "DEST"),
+        FDOPT("--sync-fd", GRP_MONITOR, sync_fd, "Keep FD open until the sandbox ends"),
+        FDOPT("--block-fd", GRP_MONITOR, block_fd,
+              "Wait for one byte on FD before running COMMAND"),
+        FDOPT("--userns-block-fd", GRP_MONITOR, userns_block_fd,
+              "Wait for one byte on FD before the id maps"),
+        FDOPT("--info-fd", GRP_MONITOR, info_fd, "Write sandbox information as JSON to FD"),
+        FDOPT("--json-status-fd", GRP_MONITOR, json_status_fd, "Write JSON status lines to FD"),
+        FLAG("--no-forward-signals", GRP_MONITOR, no_forward_signals,
+             "Do not pass SIGTERM, SIGINT, SIGHUP, ... on to COMMAND"),
+        FLAG("--kill-on-exit", GRP_MONITOR, kill_on_exit,
+             "When COMMAND exits, kill every process it left behind"),
 
-	FSOP("--bind", NSB_OP_BIND, 0, 0, "Bind-mount SRC on DEST, read-write", "SRC", "DEST"),
-	FSOP("--bind-try", NSB_OP_BIND, NSB_OPF_ALLOW_MISSING, 0,
-	     "Like --bind, skipped if SRC does not exist", "SRC", "DEST"),
-	FSOP("--dev-bind", NSB_OP_DEV_BIND, 0, 0, "Bind-mount SRC on DEST, device nodes allowed",
-	     "SRC", "DEST"),
-	FSOP("--dev-bind-try", NSB_OP_DEV_BIND, NSB_OPF_ALLOW_MISSING, 0,
-	     "Like --dev-bind, skipped if SRC does not exist", "SRC", "DEST"),
-	FSOP("--ro-bind", NSB_OP_RO_BIND, 0, 0, "Bind-mount SRC on DEST, read-only", "SRC", "DEST"),
-	FSOP("--ro-bind-try", NSB_OP_RO_BIND, NSB_OPF_ALLOW_MISSING, 0,
-	     "Like --ro-bind, skipped if SRC does not exist", "SRC", "DEST"),
-	FSOP("--bind-fd", NSB_OP_BIND_FD, 0, CLI_FD_FIRST, "Bind-mount what FD refers to on DEST",
-	     "FD", "DEST"),
-	FSOP("--ro-bind-fd", NSB_OP_RO_BIND_FD, 0, CLI_FD_FIRST, "Like --bind-fd, read-only", "FD",
-	     "DEST"),
-	FSOP("--remount-ro", NSB_OP_REMOUNT_RO, 0, 0, "Make the mount at DEST read-only", "DEST"),
-	OPT("--overlay-src", GRP_FILESYSTEM, opt_overlay_src, CLI_OVERLAY_SRC,
-	    "Add layer SRC to the next overlay (the first is the bottom)", "SRC"),
-	OVERLAY("--overlay", NSB_OP_OVERLAY, "Mount an overlay on DEST that writes to RWSRC",
-		"RWSRC", "WORKDIR", "DEST"),
-	OVERLAY("--tmp-overlay", NSB_OP_TMP_OVERLAY,
-		"Mount an overlay on DEST whose writes are discarded", "DEST"),
-	OVERLAY("--ro-overlay", NSB_OP_RO_OVERLAY, "Mount a read-only overlay on DEST", "DEST"),
-	FSOP("--proc", NSB_OP_PROC, 0, 0, "Mount procfs on DEST", "DEST"),
-	FSOP("--dev", NSB_OP_DEV, 0, 0, "Mount a minimal /dev on DEST", "DEST"),
-	FSOP("--tmpfs", NSB_OP_TMPFS, 0, CLI_TAKES_PERMS | CLI_TAKES_SIZE, "Mount a tmpfs on DEST",
-	     "DEST"),
-	FSOP("--mqueue", NSB_OP_MQUEUE, 0, 0, "Mount an mqueue filesystem on DEST", "DEST"),
-	FSOP("--dir", NSB_OP_DIR, 0, CLI_TAKES_PERMS, "Create the directory DEST", "DEST"),
-	FSOP("--file", NSB_OP_FILE, 0, CLI_FD_FIRST | CLI_TAKES_PERMS,
-	     "Create the file DEST with the data read from FD", "FD", "DEST"),
-	FSOP("--bind-data", NSB_OP_BIND_DATA, 0, CLI_FD_FIRST | CLI_TAKES_PERMS,
-	     "Bind-mount a copy of the data read from FD on DEST", "FD", "DEST"),
-	FSOP("--ro-bind-data", NSB_OP_RO_BIND_DATA, 0, CLI_FD_FIRST | CLI_TAKES_PERMS,
-	     "Like --bind-data, read-only", "FD", "DEST"),
-	FSOP("--symlink", NSB_OP_SYMLINK, 0, 0, "Create the symbolic link DEST pointing to TARGET",
-	     "TARGET", "DEST"),
-	FSOP("--chmod", NSB_OP_CHMOD, 0, CLI_MODE_FIRST, "Change the mode of PATH to OCTAL",
-	     "OCTAL", "PATH"),
-	OPT("--perms", GRP_FILESYSTEM, opt_perms, CLI_MODIFIER,
-	    "Mode of the file, directory or tmpfs created by the next option", "OCTAL"),
-	OPT("--size", GRP_FILESYSTEM, opt_size, CLI_MODIFIER, "Size limit of the next --tmpfs",
-	    "BYTES"),
+        FSOP("--bind", NSB_OP_BIND, 0, 0, "Bind-mount SRC on DEST, read-write", "SRC", "DEST"),
+        FSOP("--bind-try", NSB_OP_BIND, NSB_OPF_ALLOW_MISSING, 0,
+             "Like --bind, skipped if SRC does not exist", "SRC", "DEST"),
+        FSOP("--dev-bind", NSB_OP_DEV_BIND, 0, 0, "Bind-mount SRC on DEST, device nodes allowed",
+             "SRC", "DEST"),
+        FSOP("--dev-bind-try", NSB_OP_DEV_BIND, NSB_OPF_ALLOW_MISSING, 0,
+             "Like --dev-bind, skipped if SRC does not exist", "SRC", "DEST"),
+        FSOP("--ro-bind", NSB_OP_RO_BIND, 0, 0, "Bind-mount SRC on DEST, read-only", "SRC", "DEST"),
+        FSOP("--ro-bind-try", NSB_OP_RO_BIND, NSB_OPF_ALLOW_MISSING, 0,
+             "Like --ro-bind, skipped if SRC does not exist", "SRC", "DEST"),
+        FSOP("--bind-fd", NSB_OP_BIND_FD, 0, CLI_FD_FIRST, "Bind-mount what FD refers to on DEST",
+             "FD", "DEST"),
+        FSOP("--ro-bind-fd", NSB_OP_RO_BIND_FD, 0, CLI_FD_FIRST, "Like --bind-fd, read-only", "FD",
+             "DEST"),
+        FSOP("--remount-ro", NSB_OP_REMOUNT_RO, 0, 0, "Make the mount at DEST read-only", "DEST"),
+        OPT("--overlay-src", GRP_FILESYSTEM, opt_overlay_src, CLI_OVERLAY_SRC,
+            "Add layer SRC to the next overlay (the first is the bottom)", "SRC"),
+        OVERLAY("--overlay", NSB_OP_OVERLAY, "Mount an overlay on DEST that writes to RWSRC",
+                "RWSRC", "WORKDIR", "DEST"),
+        OVERLAY("--tmp-overlay", NSB_OP_TMP_OVERLAY,
+                "Mount an overlay on DEST whose writes are discarded", "DEST"),
+        OVERLAY("--ro-overlay", NSB_OP_RO_OVERLAY, "Mount a read-only overlay on DEST", "DEST"),
+        FSOP("--proc", NSB_OP_PROC, 0, 0, "Mount procfs on DEST", "DEST"),
+        FSOP("--dev", NSB_OP_DEV, 0, 0, "Mount a minimal /dev on DEST", "DEST"),
+        FSOP("--tmpfs", NSB_OP_TMPFS, 0, CLI_TAKES_PERMS | CLI_TAKES_SIZE, "Mount a tmpfs on DEST",
+             "DEST"),
+        FSOP("--mqueue", NSB_OP_MQUEUE, 0, 0, "Mount an mqueue filesystem on DEST", "DEST"),
+        FSOP("--dir", NSB_OP_DIR, 0, CLI_TAKES_PERMS, "Create the directory DEST", "DEST"),
+        FSOP("--file", NSB_OP_FILE, 0, CLI_FD_FIRST | CLI_TAKES_PERMS,
+             "Create the file DEST with the data read from FD", "FD", "DEST"),
+        FSOP("--bind-data", NSB_OP_BIND_DATA, 0, CLI_FD_FIRST | CLI_TAKES_PERMS,
+             "Bind-mount a copy of the data read from FD on DEST", "FD", "DEST"),
+        FSOP("--ro-bind-data", NSB_OP_RO_BIND_DATA, 0, CLI_FD_FIRST | CLI_TAKES_PERMS,
+             "Like --bind-data, read-only", "FD", "DEST"),
+        FSOP("--symlink", NSB_OP_SYMLINK, 0, 0, "Create the symbolic link DEST pointing to TARGET",
+             "TARGET", "DEST"),
+        FSOP("--chmod", NSB_OP_CHMOD, 0, CLI_MODE_FIRST, "Change the mode of PATH to OCTAL",
+             "OCTAL", "PATH"),
+        OPT("--perms", GRP_FILESYSTEM, opt_perms, CLI_MODIFIER,
+            "Mode of the file, directory or tmpfs created by the next option", "OCTAL"),
+        OPT("--size", GRP_FILESYSTEM, opt_size, CLI_MODIFIER, "Size limit of the next --tmpfs",
+            "BYTES"),
 
-	FDOPT("--seccomp", GRP_LOCKDOWN, seccomp_fd, "Load a seccomp program from FD"),
-	OPT("--add-seccomp-fd", GRP_LOCKDOWN, opt_add_seccomp_fd, 0,
-	    "Load one more seccomp program from FD", "FD"),
-	OPT("--seccomp-profile", GRP_LOCKDOWN, opt_seccomp_profile, 0,
-	    "Apply the built-in seccomp profile NAME (default, devel; +userns)", "NAME"),
-	OPT("--seccomp-policy", GRP_LOCKDOWN, opt_seccomp_policy, 0,
-	    "Apply the seccomp policy written in FILE", "FILE"),
-	OPT("--exec-label", GRP_LOCKDOWN, opt_label, 0, "Run COMMAND with SELinux context LABEL",
-	    "LABEL"),
-	OPT("--file-label", GRP_LOCKDOWN, opt_label, 0, "Label created tmpfs content with LABEL",
-	    "LABEL"),
+        FDOPT("--seccomp", GRP_LOCKDOWN, seccomp_fd, "Load a seccomp program from FD"),
+        OPT("--add-seccomp-fd", GRP_LOCKDOWN, opt_add_seccomp_fd, 0,
+            "Load one more seccomp program from FD", "FD"),
+        OPT("--seccomp-profile", GRP_LOCKDOWN, opt_seccomp_profile, 0,
+            "Apply the built-in seccomp profile NAME (default, devel; +userns)", "NAME"),
+        OPT("--seccomp-policy", GRP_LOCKDOWN, opt_seccomp_policy, 0,
+            "Apply the seccomp policy written in FILE", "FILE"),
+        OPT("--exec-label", GRP_LOCKDOWN, opt_label, 0, "Run COMMAND with SELinux context LABEL",
+            "LABEL"),
+        OPT("--file-label", GRP_LOCKDOWN, opt_label, 0, "Label created tmpfs content with LABEL",
+            "LABEL"),
 };
 
 /* A --perms or --size waiting for the operation it applies to. */
@@ -388,8 +389,8 @@ static int take_token(struct parser *p, struct source *s, struct cli_arg *ret)
 		return 0;
 	if (++p->n_tokens > NSB_MAX_ARGS) {
 		nsb_err("too many arguments (%s): at most %d are accepted, counting those read by "
-			"--args",
-			AT(pos), NSB_MAX_ARGS);
+		        "--args",
+		        AT(pos), NSB_MAX_ARGS);
 		return -E2BIG;
 	}
 	source_skip(s);
@@ -532,7 +533,7 @@ static int check_string(const struct cli_call *c, unsigned i, size_t max)
 	}
 	if (len > max) {
 		nsb_err("%s: %s is too long (%s): %zu bytes, at most %zu", c->opt->name,
-			c->opt->args[i], AT(a->pos), len, max);
+		        c->opt->args[i], AT(a->pos), len, max);
 		return -ENAMETOOLONG;
 	}
 	return 0;
@@ -551,7 +552,7 @@ static int parse_fd_arg(const struct cli_call *c, unsigned i, int *ret)
 	r = nsb_parse_fd(a->s, ret);
 	if (r < 0)
 		nsb_err("%s: Invalid fd: %s (%s): expected a decimal number from 0 to %d",
-			c->opt->name, a->s, AT(a->pos), INT_MAX);
+		        c->opt->name, a->s, AT(a->pos), INT_MAX);
 	return r;
 }
 
@@ -563,7 +564,7 @@ static int parse_mode_arg(const struct cli_call *c, unsigned i, unsigned *ret)
 	r = nsb_parse_mode(a->s, ret);
 	if (r < 0)
 		nsb_err("%s: invalid mode '%s' (%s): expected octal at most 07777", c->opt->name,
-			a->s, AT(a->pos));
+		        a->s, AT(a->pos));
 	return r;
 }
 
@@ -575,7 +576,7 @@ static int parse_id_arg(const struct cli_call *c, uint32_t *ret)
 	r = nsb_parse_id(a->s, ret);
 	if (r < 0)
 		nsb_err("%s: invalid id '%s' (%s): expected a decimal number from 0 to %" PRIu32,
-			c->opt->name, a->s, AT(a->pos), UINT32_MAX - 1);
+		        c->opt->name, a->s, AT(a->pos), UINT32_MAX - 1);
 	return r;
 }
 
@@ -586,7 +587,7 @@ static int check_env_name(const struct cli_call *c)
 	if (*a->s && !strchr(a->s, '='))
 		return 0;
 	nsb_err("%s: invalid variable name '%s' (%s): must be non-empty and contain no '='",
-		c->opt->name, a->s, AT(a->pos));
+	        c->opt->name, a->s, AT(a->pos));
 	return -EINVAL;
 }
 
@@ -767,13 +768,13 @@ static int opt_fsop(struct parser *p, const struct cli_call *c)
 	const struct cli_option *o = c->opt;
 	unsigned n = option_nargs(o);
 	struct nsb_op op = {
-		.kind = o->op_kind,
-		.flags = o->op_flags,
-		.opt = o->name,
-		.argpos = c->pos,
-		.dest = c->arg[n - 1].s,
-		.fd = -1,
-		.perms = -1,
+	        .kind = o->op_kind,
+	        .flags = o->op_flags,
+	        .opt = o->name,
+	        .argpos = c->pos,
+	        .dest = c->arg[n - 1].s,
+	        .fd = -1,
+	        .perms = -1,
 	};
 	int r;
 
@@ -830,8 +831,8 @@ static int opt_size(struct parser *p, const struct cli_call *c)
 	r = nsb_parse_size(a->s, &size);
 	if (r < 0) {
 		nsb_err("%s: invalid size '%s' (%s): expected a number from 1 to %zu (decimal, "
-			"0x hexadecimal or 0 octal)",
-			c->opt->name, a->s, AT(a->pos), SIZE_MAX / 2);
+		        "0x hexadecimal or 0 octal)",
+		        c->opt->name, a->s, AT(a->pos), SIZE_MAX / 2);
 		return r;
 	}
 	p->size = (struct modifier){.given = true, .pos = c->pos, .value = size};
@@ -850,7 +851,7 @@ static int opt_overlay_src(struct parser *p, const struct cli_call *c)
 		return r;
 	if (p->layers.n >= NSB_OVERLAY_MAX_LAYERS) {
 		nsb_err("--overlay-src: too many layers (%s): an overlay takes at most %d",
-			AT(c->pos), NSB_OVERLAY_MAX_LAYERS);
+		        AT(c->pos), NSB_OVERLAY_MAX_LAYERS);
 		return -E2BIG;
 	}
 	p->layers.path[p->layers.n++] = c->arg[0].s;
@@ -866,19 +867,19 @@ static int opt_overlay(struct parser *p, const struct cli_call *c)
 	/* Without an upper layer the kernel wants two lower ones. */
 	size_t min = o->op_kind == NSB_OP_RO_OVERLAY ? 2 : 1;
 	struct nsb_op op = {
-		.kind = o->op_kind,
-		.opt = o->name,
-		.argpos = c->pos,
-		.dest = c->arg[n - 1].s,
-		.fd = -1,
-		.perms = -1,
+	        .kind = o->op_kind,
+	        .opt = o->name,
+	        .argpos = c->pos,
+	        .dest = c->arg[n - 1].s,
+	        .fd = -1,
+	        .perms = -1,
 	};
 	const char **layers;
 	int r;
 
 	if (p->layers.n < min) {
 		nsb_err("%s requires at least %zu --overlay-src before it, got %zu (%s)", o->name,
-			min, p->layers.n, AT(c->pos));
+		        min, p->layers.n, AT(c->pos));
 		return -EINVAL;
 	}
 	for (i = 0; i < n; i++) {
@@ -941,8 +942,8 @@ static int opt_cap(struct parser *p, const struct cli_call *c)
 
 	if (nsb_caps_from_name(c->arg[0].s, &cap) < 0) {
 		nsb_err("%s: unknown capability '%s' (%s): expected a name such as CAP_SYS_ADMIN, "
-			"or ALL",
-			c->opt->name, c->arg[0].s, AT(c->arg[0].pos));
+		        "or ALL",
+		        c->opt->name, c->arg[0].s, AT(c->arg[0].pos));
 		return -EINVAL;
 	}
 	ops = grow(cfg->cap_ops, &p->cap_ops_cap, cfg->n_cap_ops, sizeof(*ops));
@@ -950,7 +951,7 @@ static int opt_cap(struct parser *p, const struct cli_call *c)
 		return out_of_memory();
 	cfg->cap_ops = ops;
 	cfg->cap_ops[cfg->n_cap_ops++] =
-		(struct nsb_cap_op){.add = strcmp(c->opt->name, "--cap-add") == 0, .cap = cap};
+	        (struct nsb_cap_op){.add = strcmp(c->opt->name, "--cap-add") == 0, .cap = cap};
 	return 0;
 }
 
@@ -978,14 +979,14 @@ static int opt_rlimit(struct parser *p, const struct cli_call *c)
 	r = nsb_rlimit_parse(c->arg[0].s, &l, &bad);
 	if (r == -ERANGE) {
 		nsb_err("--rlimit: soft limit above the hard limit in '%s' (%s)", c->arg[0].s,
-			AT(c->arg[0].pos));
+		        AT(c->arg[0].pos));
 		return r;
 	}
 	if (r < 0) {
 		nsb_err("--rlimit: invalid limit '%s' at '%s' (%s): expected NAME=SOFT[:HARD] with "
-			"NAME one of AS CORE CPU DATA FSIZE LOCKS MEMLOCK MSGQUEUE NICE NOFILE "
-			"NPROC RSS RTPRIO RTTIME SIGPENDING STACK and numbers or 'unlimited'",
-			c->arg[0].s, bad, AT(c->arg[0].pos));
+		        "NAME one of AS CORE CPU DATA FSIZE LOCKS MEMLOCK MSGQUEUE NICE NOFILE "
+		        "NPROC RSS RTPRIO RTTIME SIGPENDING STACK and numbers or 'unlimited'",
+		        c->arg[0].s, bad, AT(c->arg[0].pos));
 		return r;
 	}
 	limits = grow(cfg->rlimits, &p->rlimits_cap, cfg->n_rlimits, sizeof(*limits));
@@ -1011,7 +1012,7 @@ static int opt_add_seccomp_fd(struct parser *p, const struct cli_call *c)
 	if (r < 0)
 		return r;
 	progs = grow(cfg->add_seccomp_progs, &p->progs_cap, cfg->n_add_seccomp_progs,
-		     sizeof(*progs));
+	             sizeof(*progs));
 	if (!progs) {
 		nsb_bpf_free(&prog);
 		return out_of_memory();
@@ -1021,8 +1022,7 @@ static int opt_add_seccomp_fd(struct parser *p, const struct cli_call *c)
 	return 0;
 }
 
-static int add_string(struct parser *p, const char ***array, size_t *n, size_t *cap,
-		      const char *s)
+static int add_string(struct parser *p, const char ***array, size_t *n, size_t *cap, const char *s)
 {
 	const char **a = grow(*array, cap, *n, sizeof(**array));
 
@@ -1039,12 +1039,12 @@ static int opt_seccomp_profile(struct parser *p, const struct cli_call *c)
 
 	if (nsb_seccomp_profile_text(c->arg[0].s, &text) < 0) {
 		nsb_err("--seccomp-profile: unknown profile '%s' (%s): expected default or devel, "
-			"optionally followed by +userns",
-			c->arg[0].s, AT(c->arg[0].pos));
+		        "optionally followed by +userns",
+		        c->arg[0].s, AT(c->arg[0].pos));
 		return -EINVAL;
 	}
 	return add_string(p, &p->cfg->seccomp_profiles, &p->cfg->n_seccomp_profiles,
-			  &p->profiles_cap, c->arg[0].s);
+	                  &p->profiles_cap, c->arg[0].s);
 }
 
 static int opt_seccomp_policy(struct parser *p, const struct cli_call *c)
@@ -1054,7 +1054,7 @@ static int opt_seccomp_policy(struct parser *p, const struct cli_call *c)
 	if (r < 0)
 		return r;
 	return add_string(p, &p->cfg->seccomp_policies, &p->cfg->n_seccomp_policies,
-			  &p->policies_cap, c->arg[0].s);
+	                  &p->policies_cap, c->arg[0].s);
 }
 
 /* ---- the loop ----------------------------------------------------------- */
@@ -1075,8 +1075,8 @@ static int read_args_data(struct parser *p, const struct cli_call *c, char **ret
 	close(fd);
 	if (r == -E2BIG) {
 		nsb_err("--args: too much data on fd %d (%s): at most %zu bytes per fd and %zu in "
-			"total",
-			fd, AT(c->arg[0].pos), CLI_ARGS_MAX_BYTES, CLI_ARGS_MAX_TOTAL);
+		        "total",
+		        fd, AT(c->arg[0].pos), CLI_ARGS_MAX_BYTES, CLI_ARGS_MAX_TOTAL);
 		return r;
 	}
 	if (r < 0)
@@ -1111,7 +1111,7 @@ static int modifier_misplaced(const char *modifier, const char *what, const char
 		nsb_err("%s must be followed by %s, not %s (%s)", modifier, what, next, AT(pos));
 	else
 		nsb_err("%s must be followed by %s, but no option follows it (%s)", modifier, what,
-			AT(pos));
+		        AT(pos));
 	return -EINVAL;
 }
 
@@ -1144,7 +1144,7 @@ static int take_args(struct parser *p, struct source *s, struct cli_call *c)
 
 			option_synopsis(c->opt, false, syn, sizeof(syn));
 			nsb_err("%s takes %u argument%s (%s), got %u (%s)", c->opt->name, n,
-				n == 1 ? "" : "s", syn, i, AT(c->pos));
+			        n == 1 ? "" : "s", syn, i, AT(c->pos));
 			return -EINVAL;
 		}
 	}
@@ -1226,7 +1226,7 @@ static int conflict(const struct parser *p, const char *a, const char *b)
 	if (!seen(p, a, &pa) || !seen(p, b, &pb))
 		return 0;
 	nsb_err("%s is not compatible with %s (%s)", pa > pb ? a : b, pa > pb ? b : a,
-		AT(pa > pb ? pa : pb));
+	        AT(pa > pb ? pa : pb));
 	return -EINVAL;
 }
 
@@ -1265,7 +1265,7 @@ static int check_cross_options(const struct parser *p)
 	const struct nsb_config *cfg = p->cfg;
 	/* Without root, a user namespace is created anyway. */
 	bool userns = cfg->real_uid != 0 || cfg->unshare_user || cfg->unshare_user_try ||
-		      cfg->userns_fd >= 0;
+	              cfg->userns_fd >= 0;
 	int r = 0;
 
 	if (cfg->uid_given)
@@ -1288,7 +1288,7 @@ static int finish(struct parser *p, const struct source *s, const char *argv0)
 
 	if (p->perms.given)
 		return modifier_misplaced("--perms", "an option that creates a file", NULL,
-					  p->perms.pos);
+		                          p->perms.pos);
 	if (p->size.given)
 		return modifier_misplaced("--size", "--tmpfs", NULL, p->size.pos);
 	if (p->layers.n)
@@ -1313,11 +1313,11 @@ static int finish(struct parser *p, const struct source *s, const char *argv0)
 int nsb_cli_parse(struct nsb_config *cfg, int argc, char **argv)
 {
 	struct parser p = {
-		.cfg = cfg,
-		.uid_pos = -1,
-		.gid_pos = -1,
-		.hostname_pos = -1,
-		.as_pid_1_pos = -1,
+	        .cfg = cfg,
+	        .uid_pos = -1,
+	        .gid_pos = -1,
+	        .hostname_pos = -1,
+	        .as_pid_1_pos = -1,
 	};
 	struct source s = {.argv = argv, .argc = argc, .idx = 1};
 	const char *argv0 = argc > 0 && argv[0] ? argv[0] : "nsbox";

@@ -32,7 +32,7 @@ int nsb_launch_check_privileges(void)
 	 * install would hand the caller's privileges to anyone. */
 	if (getuid() != geteuid() || getgid() != getegid()) {
 		nsb_err("refusing to run setuid or setgid: nsbox needs no privileges, "
-			"remove the bit (chmod u-s,g-s)");
+		        "remove the bit (chmod u-s,g-s)");
 		return -EPERM;
 	}
 	r = nsb_caps_unexpected();
@@ -40,7 +40,7 @@ int nsb_launch_check_privileges(void)
 		return nsb_log_errno(r, "cannot read the process capabilities");
 	if (r > 0) {
 		nsb_err("refusing to run with file capabilities: nsbox needs no privileges, "
-			"remove them (setcap -r)");
+		        "remove them (setcap -r)");
 		return -EPERM;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -86,22 +86,22 @@ static void explain_userns_failure(int err)
 
 	if (read_int_file("/proc/sys/user/max_user_namespaces", &v) == 0 && v == 0)
 		nsb_err("user namespaces are disabled: user.max_user_namespaces is 0 "
-			"(sysctl -w user.max_user_namespaces=15000)");
+		        "(sysctl -w user.max_user_namespaces=15000)");
 	else if (err == ENOSPC || err == EUSERS)
 		nsb_err("too many nested or existing user namespaces "
-			"(user.max_user_namespaces, or the nesting limit of 32)");
+		        "(user.max_user_namespaces, or the nesting limit of 32)");
 	else if (read_int_file("/proc/sys/kernel/unprivileged_userns_clone", &v) == 0 && v == 0)
 		nsb_err("unprivileged user namespaces are disabled: "
-			"kernel.unprivileged_userns_clone "
-			"is 0 (sysctl -w kernel.unprivileged_userns_clone=1)");
+		        "kernel.unprivileged_userns_clone "
+		        "is 0 (sysctl -w kernel.unprivileged_userns_clone=1)");
 	else if (read_int_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", &v) == 0 &&
-		 v == 1)
+	         v == 1)
 		nsb_err("AppArmor restricts unprivileged user namespaces: "
-			"kernel.apparmor_restrict_unprivileged_userns is 1 (give nsbox an AppArmor "
-			"profile that allows userns, or set it to 0)");
+		        "kernel.apparmor_restrict_unprivileged_userns is 1 (give nsbox an AppArmor "
+		        "profile that allows userns, or set it to 0)");
 	else if (err == EPERM)
 		nsb_err("user namespaces are refused here: inside a container, the container "
-			"must allow creating them (e.g. seccomp or missing capabilities)");
+		        "must allow creating them (e.g. seccomp or missing capabilities)");
 }
 
 static bool has_op(const struct nsb_config *cfg, enum nsb_op_kind kind)
@@ -139,11 +139,12 @@ static int plan_caps(const struct nsb_config *cfg, struct nsb_plan *plan)
 		for (size_t i = 0; i < cfg->n_cap_ops; i++) {
 			int c = cfg->cap_ops[i].cap;
 
-			if (cfg->cap_ops[i].add && c >= 0 && (plan->keep_caps & (UINT64_C(1) << c)) &&
+			if (cfg->cap_ops[i].add && c >= 0 &&
+			    (plan->keep_caps & (UINT64_C(1) << c)) &&
 			    !(available & (UINT64_C(1) << c))) {
 				char *name = cap_to_name(c);
 				nsb_err("--cap-add: %s is not in the bounding set of the caller",
-					name ? name : "?");
+				        name ? name : "?");
 				cap_free(name);
 				return -EPERM;
 			}
@@ -154,16 +155,15 @@ static int plan_caps(const struct nsb_config *cfg, struct nsb_plan *plan)
 }
 
 static int plan_namespaces(const struct nsb_config *cfg, struct nsb_plan *plan,
-			   unsigned long *ret_flags)
+                           unsigned long *ret_flags)
 {
 	unsigned long flags = CLONE_NEWNS | SIGCHLD;
 
-	plan->userns = cfg->userns_fd < 0 &&
-		       (cfg->real_uid != 0 || cfg->unshare_user ||
-			(cfg->unshare_user_try && userns_seems_possible()));
+	plan->userns = cfg->userns_fd < 0 && (cfg->real_uid != 0 || cfg->unshare_user ||
+	                                      (cfg->unshare_user_try && userns_seems_possible()));
 	if (cfg->unshare_cgroup && access("/proc/self/ns/cgroup", F_OK) < 0)
 		return nsb_log_errno(ENOSYS, "--unshare-cgroup: this kernel has no cgroup "
-					     "namespaces");
+		                             "namespaces");
 	if (cfg->unshare_cgroup ||
 	    (cfg->unshare_cgroup_try && access("/proc/self/ns/cgroup", F_OK) == 0))
 		flags |= CLONE_NEWCGROUP;
@@ -185,11 +185,11 @@ static int plan_namespaces(const struct nsb_config *cfg, struct nsb_plan *plan,
 	plan->netns = cfg->unshare_net;
 	plan->write_maps = plan->userns && cfg->userns_block_fd < 0;
 	plan->nested_userns =
-		plan->write_maps &&
-		(cfg->disable_userns ||
-		 (has_op(cfg, NSB_OP_DEV) && (cfg->sandbox_uid != 0 || cfg->sandbox_gid != 0)));
-	plan->reaper = !cfg->as_pid_1 &&
-		       (cfg->unshare_pid || cfg->sync_fd >= 0 || cfg->n_lock_files > 0);
+	        plan->write_maps &&
+	        (cfg->disable_userns ||
+	         (has_op(cfg, NSB_OP_DEV) && (cfg->sandbox_uid != 0 || cfg->sandbox_gid != 0)));
+	plan->reaper =
+	        !cfg->as_pid_1 && (cfg->unshare_pid || cfg->sync_fd >= 0 || cfg->n_lock_files > 0);
 	plan->outer_uid = cfg->real_uid;
 	plan->outer_gid = cfg->real_gid;
 	plan->monitor_pid = getpid();
@@ -213,17 +213,17 @@ static int check_fds(const struct nsb_config *cfg)
 		const char *opt;
 		int fd;
 	} fds[] = {
-		{"--info-fd", cfg->info_fd},         {"--json-status-fd", cfg->json_status_fd},
-		{"--block-fd", cfg->block_fd},       {"--userns-block-fd", cfg->userns_block_fd},
-		{"--sync-fd", cfg->sync_fd},         {"--userns", cfg->userns_fd},
-		{"--userns2", cfg->userns2_fd},      {"--pidns", cfg->pidns_fd},
-		{"--seccomp", cfg->seccomp_fd},
+	        {"--info-fd", cfg->info_fd},    {"--json-status-fd", cfg->json_status_fd},
+	        {"--block-fd", cfg->block_fd},  {"--userns-block-fd", cfg->userns_block_fd},
+	        {"--sync-fd", cfg->sync_fd},    {"--userns", cfg->userns_fd},
+	        {"--userns2", cfg->userns2_fd}, {"--pidns", cfg->pidns_fd},
+	        {"--seccomp", cfg->seccomp_fd},
 	};
 
 	for (size_t i = 0; i < NSB_ELEMENTSOF(fds); i++)
 		if (fds[i].fd >= 0 && fcntl(fds[i].fd, F_GETFD) < 0)
 			return nsb_log_errno(errno, "%s: fd %d is not usable", fds[i].opt,
-					     fds[i].fd);
+			                     fds[i].fd);
 	if (nsb_ops_check_fds(cfg) < 0)
 		return -EBADF;
 	if (cfg->exec_label && nsb_selinux_check_label("--exec-label", cfg->exec_label) < 0)
@@ -270,16 +270,16 @@ static int join_namespaces(const struct nsb_config *cfg)
 		int err = errno;
 		if (err == EINVAL)
 			nsb_err("--userns: cannot enter the user namespace of fd %d: it is not a "
-				"user namespace, or not a descendant of the caller's",
-				cfg->userns_fd);
+			        "user namespace, or not a descendant of the caller's",
+			        cfg->userns_fd);
 		else
 			nsb_log_errno(err, "--userns: cannot enter the user namespace of fd %d",
-				      cfg->userns_fd);
+			              cfg->userns_fd);
 		return -err;
 	}
 	if (cfg->pidns_fd >= 0 && setns(cfg->pidns_fd, CLONE_NEWPID) < 0)
 		return nsb_log_errno(errno, "--pidns: cannot enter the pid namespace of fd %d",
-				     cfg->pidns_fd);
+		                     cfg->pidns_fd);
 	return 0;
 }
 
@@ -337,12 +337,15 @@ static bool wait_byte(int fd)
 
 /* --info-fd and the first --json-status-fd line. */
 static int report_start(const struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pid,
-			unsigned long flags, int unshared_r)
+                        unsigned long flags, int unshared_r)
 {
 	bool want[_NSB_NS_MAX] = {
-		[NSB_NS_CGROUP] = flags & CLONE_NEWCGROUP, [NSB_NS_IPC] = flags & CLONE_NEWIPC,
-		[NSB_NS_MNT] = true,                       [NSB_NS_NET] = flags & CLONE_NEWNET,
-		[NSB_NS_PID] = flags & CLONE_NEWPID,       [NSB_NS_UTS] = flags & CLONE_NEWUTS,
+	        [NSB_NS_CGROUP] = flags & CLONE_NEWCGROUP,
+	        [NSB_NS_IPC] = flags & CLONE_NEWIPC,
+	        [NSB_NS_MNT] = true,
+	        [NSB_NS_NET] = flags & CLONE_NEWNET,
+	        [NSB_NS_PID] = flags & CLONE_NEWPID,
+	        [NSB_NS_UTS] = flags & CLONE_NEWUTS,
 	};
 	struct nsb_ns_ids ids;
 	char buf[1024];
@@ -378,7 +381,7 @@ static int report_start(const struct nsb_config *cfg, const struct nsb_plan *pla
 		r = n < 0 ? n : nsb_write_all(cfg->json_status_fd, buf, (size_t)n);
 		if (r < 0)
 			return nsb_log_errno(r, "--json-status-fd: cannot write to fd %d",
-					     cfg->json_status_fd);
+			                     cfg->json_status_fd);
 	}
 	return 0;
 }
@@ -386,14 +389,13 @@ static int report_start(const struct nsb_config *cfg, const struct nsb_plan *pla
 /* The child waits at its start until the reports are written (so that its
  * namespaces are still there to be read) and, with --userns-block-fd,
  * until the caller has written its id maps and then a byte. */
-static int release_child(const struct nsb_config *cfg, const struct nsb_plan *plan,
-			 int release_w)
+static int release_child(const struct nsb_config *cfg, const struct nsb_plan *plan, int release_w)
 {
 	if (release_w < 0)
 		return 0;
 	if (cfg->userns_block_fd >= 0 && !wait_byte(cfg->userns_block_fd))
 		return nsb_log_errno(EPIPE, "--userns-block-fd: no go-ahead on fd %d",
-				     cfg->userns_block_fd);
+		                     cfg->userns_block_fd);
 	/* With a pid namespace relay that we read, one byte for it too. */
 	return nsb_write_all(release_w, "xx", plan->unshared_fd >= 0 ? 2 : 1);
 }
@@ -447,7 +449,7 @@ struct pipes {
 };
 
 static int monitor(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pid,
-		   unsigned long flags, struct pipes *p)
+                   unsigned long flags, struct pipes *p)
 {
 	int status, executed = 0;
 	char buf[64];

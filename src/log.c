@@ -52,10 +52,10 @@ static void log_va(int level, int err, const char *fmt, va_list ap)
 	 * processes do not interleave. */
 	if (log_level_prefix)
 		fprintf(out, "<%d>%s: %s%s%s\n", level, log_prog, msg, err ? ": " : "",
-			err ? strerror(err) : "");
+		        err ? strerror(err) : "");
 	else
 		fprintf(out, "%s: %s%s%s\n", log_prog, msg, err ? ": " : "",
-			err ? strerror(err) : "");
+		        err ? strerror(err) : "");
 	fflush(out);
 }
 

@@ -28,7 +28,7 @@ int nsb_mount_setattr(int fd, unsigned attrs, bool recursive)
 	if (!attrs)
 		return 0;
 	if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
-			  sizeof(attr)) < 0)
+	                  sizeof(attr)) < 0)
 		return -errno;
 	return 0;
 }

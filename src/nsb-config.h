@@ -14,23 +14,23 @@
 
 /* Filesystem operations, applied in command-line order inside the new root. */
 enum nsb_op_kind {
-	NSB_OP_BIND,	     /* --bind, --bind-try */
-	NSB_OP_RO_BIND,	     /* --ro-bind, --ro-bind-try */
+	NSB_OP_BIND,         /* --bind, --bind-try */
+	NSB_OP_RO_BIND,      /* --ro-bind, --ro-bind-try */
 	NSB_OP_DEV_BIND,     /* --dev-bind, --dev-bind-try */
 	NSB_OP_REMOUNT_RO,   /* --remount-ro DEST */
-	NSB_OP_PROC,	     /* --proc DEST */
-	NSB_OP_DEV,	     /* --dev DEST */
-	NSB_OP_TMPFS,	     /* --tmpfs DEST (perms, size) */
-	NSB_OP_MQUEUE,	     /* --mqueue DEST */
-	NSB_OP_DIR,	     /* --dir DEST (perms) */
-	NSB_OP_FILE,	     /* --file FD DEST (perms) */
+	NSB_OP_PROC,         /* --proc DEST */
+	NSB_OP_DEV,          /* --dev DEST */
+	NSB_OP_TMPFS,        /* --tmpfs DEST (perms, size) */
+	NSB_OP_MQUEUE,       /* --mqueue DEST */
+	NSB_OP_DIR,          /* --dir DEST (perms) */
+	NSB_OP_FILE,         /* --file FD DEST (perms) */
 	NSB_OP_BIND_DATA,    /* --bind-data FD DEST (perms) */
 	NSB_OP_RO_BIND_DATA, /* --ro-bind-data FD DEST (perms) */
-	NSB_OP_SYMLINK,	     /* --symlink TARGET DEST (src = TARGET) */
-	NSB_OP_CHMOD,	     /* --chmod OCTAL PATH (perms = OCTAL) */
-	NSB_OP_BIND_FD,	     /* --bind-fd FD DEST */
+	NSB_OP_SYMLINK,      /* --symlink TARGET DEST (src = TARGET) */
+	NSB_OP_CHMOD,        /* --chmod OCTAL PATH (perms = OCTAL) */
+	NSB_OP_BIND_FD,      /* --bind-fd FD DEST */
 	NSB_OP_RO_BIND_FD,   /* --ro-bind-fd FD DEST */
-	NSB_OP_OVERLAY,	     /* --overlay RWSRC WORKDIR DEST (src = RWSRC, layers) */
+	NSB_OP_OVERLAY,      /* --overlay RWSRC WORKDIR DEST (src = RWSRC, layers) */
 	NSB_OP_TMP_OVERLAY,  /* --tmp-overlay DEST (layers) */
 	NSB_OP_RO_OVERLAY,   /* --ro-overlay DEST (layers) */
 	_NSB_OP_MAX,
@@ -45,12 +45,12 @@ struct nsb_op {
 	enum nsb_op_kind kind;
 	unsigned flags;
 	const char *opt;  /* the option as written, e.g. "--ro-bind-try" */
-	int argpos;	  /* argv index of the option (for messages); -1 if from --args */
+	int argpos;       /* argv index of the option (for messages); -1 if from --args */
 	const char *src;  /* bind source, symlink target; else NULL */
 	const char *dest; /* destination inside the new root, never empty */
-	int fd;		  /* --file / --bind-data / --bind-fd fd; else -1 */
-	int perms;	  /* --perms value or --chmod mode; -1 if not given */
-	uint64_t size;	  /* --size value; 0 if not given */
+	int fd;           /* --file / --bind-data / --bind-fd fd; else -1 */
+	int perms;        /* --perms value or --chmod mode; -1 if not given */
+	uint64_t size;    /* --size value; 0 if not given */
 	/* Overlays: the --overlay-src paths before the op, bottom layer first
 	 * (command-line order), and --overlay's WORKDIR; else NULL and 0. */
 	const char *const *layers;
@@ -89,7 +89,7 @@ struct nsb_config {
 
 	/* Process */
 	const char *chdir_path; /* NULL: the default cwd rule */
-	const char *argv0;	/* NULL: COMMAND */
+	const char *argv0;      /* NULL: COMMAND */
 	bool new_session, die_with_parent, as_pid_1;
 	bool level_prefix;
 
@@ -106,7 +106,7 @@ struct nsb_config {
 	/* Lockdown */
 	struct nsb_cap_op *cap_ops; /* --cap-add / --cap-drop in order */
 	size_t n_cap_ops;
-	int seccomp_fd;                     /* --seccomp, read late; -1 when not given */
+	int seccomp_fd;                    /* --seccomp, read late; -1 when not given */
 	struct nsb_bpf *add_seccomp_progs; /* --add-seccomp-fd, read when parsed */
 	size_t n_add_seccomp_progs;
 	const char **seccomp_policies; /* --seccomp-policy FILE, in order */

@@ -30,7 +30,7 @@ typedef int (*op_apply_fn)(struct nsb_setup *s, size_t i, const struct nsb_op *o
 enum op_resolve {
 	RESOLVE_NOTHING,
 	RESOLVE_SOURCE, /* SRC is a host path: make it absolute */
-	RESOLVE_FD,	/* the fd names a host file: find its path */
+	RESOLVE_FD,     /* the fd names a host file: find its path */
 };
 
 struct op_kind_info {
@@ -109,7 +109,7 @@ int nsb_setup_weakened(const struct nsb_config *cfg, int err, const char *fmt, .
  * --not-a-security-boundary, sub-mounts that refuse them are left as they
  * are and only the top mount gets them. */
 static int set_tree_flags(struct nsb_setup *s, const struct nsb_op *op, int tree, unsigned attrs,
-			  const char *what)
+                          const char *what)
 {
 	int r;
 
@@ -118,8 +118,8 @@ static int set_tree_flags(struct nsb_setup *s, const struct nsb_op *op, int tree
 		return 0;
 	if (s->cfg->not_a_security_boundary && nsb_mount_setattr(tree, attrs, false) >= 0)
 		return nsb_setup_weakened(s->cfg, r,
-					  "%s: cannot set the flags of the mounts below '%s'",
-					  op->opt, what);
+		                          "%s: cannot set the flags of the mounts below '%s'",
+		                          op->opt, what);
 	return nsb_setup_weakened(s->cfg, r, "%s: cannot set the flags of '%s'", op->opt, what);
 }
 
@@ -137,7 +137,7 @@ static int mount_tree(struct nsb_setup *s, const struct nsb_op *op, int tree, co
 		return nsb_log_errno(errno, "%s: cannot bind '%s'", op->opt, what);
 	dir = S_ISDIR(st.st_mode);
 	r = nsb_path_ensure(s->rootfd, op->dest, dir ? NSB_NODE_DIR : NSB_NODE_FILE,
-			    dir ? 0755 : 0444, 0755, &dest);
+	                    dir ? 0755 : 0444, 0755, &dest);
 	if (r < 0)
 		return fail(r, op, "create the mount point");
 	if (op->kind != NSB_OP_DEV_BIND)
@@ -190,8 +190,8 @@ static bool same_file(const struct stat *a, const struct stat *b)
 static int bind_fd_race(const struct nsb_op *op, const char *path)
 {
 	nsb_err("%s: Race condition binding dirfd: fd %d was '%s', which now leads to another "
-		"file; refusing to bind it",
-		op->opt, op->fd, path);
+	        "file; refusing to bind it",
+	        op->opt, op->fd, path);
 	return -ESTALE;
 }
 
@@ -203,8 +203,8 @@ static int bind_fd_race(const struct nsb_op *op, const char *path)
 static int apply_bind_fd(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 {
 	struct open_how how = {
-		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	        .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+	        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
 	const char *path = s->sources[i];
 	_cleanup_close_ int fd = -1, tree = -1;
@@ -244,13 +244,13 @@ static int apply_remount_ro(struct nsb_setup *s, size_t i, const struct nsb_op *
 	r = nsb_mount_setattr(fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false);
 	if (r < 0)
 		return nsb_setup_weakened(s->cfg, r, "%s: cannot remount '%s' read-only", op->opt,
-					  op->dest);
+		                          op->dest);
 	return 0;
 }
 
 /* New filesystem of fstype on a directory DEST. */
 static int mount_fs_on(struct nsb_setup *s, const struct nsb_op *op, const char *fstype,
-		       const char *const *options, unsigned attrs)
+                       const char *const *options, unsigned attrs)
 {
 	_cleanup_close_ int mnt = -1, dest = -1;
 	int r;
@@ -313,7 +313,7 @@ static int apply_proc(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 			r = nsb_mount_move_at(sub, proc, proc_ro_entries[k]);
 		if (r < 0)
 			r = nsb_setup_weakened(s->cfg, r, "%s: cannot make '%s/%s' read-only",
-					       op->opt, op->dest, proc_ro_entries[k]);
+			                       op->opt, op->dest, proc_ro_entries[k]);
 		if (r < 0)
 			return r;
 	}
@@ -322,8 +322,8 @@ static int apply_proc(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 static const char *const dev_links[][2] = {
-	{"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
-	{"fd", "/proc/self/fd"},      {"core", "/proc/kcore"},	     {"ptmx", "pts/ptmx"},
+        {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+        {"fd", "/proc/self/fd"},      {"core", "/proc/kcore"},       {"ptmx", "pts/ptmx"},
 };
 
 /* Bind the host file src onto a new empty file name in the fresh tmpfs dev. */
@@ -346,7 +346,7 @@ static int dev_bind_node(int dev, const char *name, const char *src)
 static int dev_populate(struct nsb_setup *s, const struct nsb_op *op, int dev)
 {
 	static const char *const pts_opts[] = {"newinstance", NULL,  "ptmxmode", "0666",
-					       "mode",	      "620", NULL};
+	                                       "mode",        "620", NULL};
 	_cleanup_close_ int pts = -1;
 	char src[PATH_MAX];
 	int r;
@@ -360,7 +360,7 @@ static int dev_populate(struct nsb_setup *s, const struct nsb_op *op, int dev)
 	for (size_t k = 0; k < NSB_ELEMENTSOF(dev_links); k++)
 		if (symlinkat(dev_links[k][1], dev, dev_links[k][0]) < 0)
 			return nsb_log_errno(errno, "%s: cannot create '%s'", op->opt,
-					     dev_links[k][0]);
+			                     dev_links[k][0]);
 	if (mkdirat(dev, "shm", 0755) < 0 || mkdirat(dev, "pts", 0755) < 0)
 		return nsb_log_errno(errno, "%s: cannot create a directory", op->opt);
 	pts = nsb_mount_new_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
@@ -374,7 +374,7 @@ static int dev_populate(struct nsb_setup *s, const struct nsb_op *op, int dev)
 		r = dev_bind_node(dev, "console", s->console);
 		if (r < 0)
 			return nsb_log_errno(r, "%s: cannot bind the terminal on '%s/console'",
-					     op->opt, op->dest);
+			                     op->opt, op->dest);
 	}
 	return 0;
 }
@@ -417,7 +417,7 @@ static int apply_tmpfs(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 static int apply_mqueue(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 {
 	return mount_fs_on(s, op, "mqueue", NULL,
-			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	                   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 }
 
 static int apply_dir(struct nsb_setup *s, size_t i, const struct nsb_op *op)
@@ -486,7 +486,7 @@ static int open_dest_file(struct nsb_setup *s, const struct nsb_op *op, mode_t m
 	if (r < 0)
 		return r;
 	fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-		    mode);
+	            mode);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -506,7 +506,7 @@ static int apply_file(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	}
 	r = copy_fd(op->fd, fd);
 	return r < 0 ? nsb_log_errno(r, "%s: cannot copy fd %d to '%s'", op->opt, op->fd, op->dest)
-		     : 0;
+	             : 0;
 }
 
 static int apply_bind_data(struct nsb_setup *s, size_t i, const struct nsb_op *op)
@@ -567,7 +567,7 @@ static int apply_symlink(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	n = readlinkat(parent, name, existing, sizeof(existing) - 1);
 	if (n < 0) {
 		nsb_err("Can't make symlink at %s: destination exists and is not a symlink",
-			op->dest);
+		        op->dest);
 		return -EEXIST;
 	}
 	existing[n] = '\0';
@@ -650,12 +650,12 @@ static int overlay_failed(int r, const struct nsb_op *op, const char *why)
 	/* ELOOP: a layer is inside another, or the upper or work dir is. */
 	if (r == -ELOOP) {
 		nsb_err("%s: cannot mount an overlay on '%s': Overlay directories may not overlap",
-			op->opt, op->dest);
+		        op->opt, op->dest);
 		return r;
 	}
 	if (*why)
 		return nsb_log_errno(r, "%s: cannot mount an overlay on '%s' (%s)", op->opt,
-				     op->dest, why);
+		                     op->dest, why);
 	return nsb_log_errno(r, "%s: cannot mount an overlay on '%s'", op->opt, op->dest);
 }
 
@@ -677,7 +677,7 @@ static void overlay_fds_close(struct overlay_fds *f)
 }
 
 static int overlay_open(struct nsb_setup *s, const struct nsb_op *op, const char *tmp,
-			struct overlay_fds *f)
+                        struct overlay_fds *f)
 {
 	int fd;
 
@@ -687,7 +687,7 @@ static int overlay_open(struct nsb_setup *s, const struct nsb_op *op, const char
 		fd = open_host_dir(s, op->layers[k]);
 		if (fd < 0)
 			return nsb_log_errno(fd, "%s: cannot open the layer '%s'", op->opt,
-					     op->layers[k]);
+			                     op->layers[k]);
 		f->lower[f->n_lower++] = fd;
 	}
 	if (op->kind == NSB_OP_TMP_OVERLAY)
@@ -697,11 +697,11 @@ static int overlay_open(struct nsb_setup *s, const struct nsb_op *op, const char
 	f->upper = open_host_dir(s, op->src);
 	if (f->upper < 0)
 		return nsb_log_errno(f->upper, "%s: cannot open the upper directory '%s'", op->opt,
-				     op->src);
+		                     op->src);
 	f->work = open_host_dir(s, op->workdir);
 	if (f->work < 0)
 		return nsb_log_errno(f->work, "%s: cannot open the work directory '%s'", op->opt,
-				     op->workdir);
+		                     op->workdir);
 	return 0;
 }
 
@@ -727,7 +727,7 @@ static int apply_overlay(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	if (op->kind == NSB_OP_RO_OVERLAY)
 		attrs |= MOUNT_ATTR_RDONLY;
 	ov = (struct nsb_overlay){
-		.lower = f.lower, .n_lower = f.n_lower, .upper = f.upper, .work = f.work};
+	        .lower = f.lower, .n_lower = f.n_lower, .upper = f.upper, .work = f.work};
 	r = nsb_path_ensure(s->rootfd, op->dest, NSB_NODE_DIR, 0755, 0755, &dest);
 	if (r < 0) {
 		r = fail(r, op, "create the mount point");
@@ -747,26 +747,26 @@ out:
 }
 
 static const struct op_kind_info op_table[_NSB_OP_MAX] = {
-	[NSB_OP_BIND] = {"--bind", apply_bind, RESOLVE_SOURCE},
-	[NSB_OP_RO_BIND] = {"--ro-bind", apply_bind, RESOLVE_SOURCE},
-	[NSB_OP_DEV_BIND] = {"--dev-bind", apply_bind, RESOLVE_SOURCE},
-	[NSB_OP_REMOUNT_RO] = {"--remount-ro", apply_remount_ro, RESOLVE_NOTHING},
-	[NSB_OP_PROC] = {"--proc", apply_proc, RESOLVE_NOTHING},
-	[NSB_OP_DEV] = {"--dev", apply_dev, RESOLVE_NOTHING},
-	[NSB_OP_TMPFS] = {"--tmpfs", apply_tmpfs, RESOLVE_NOTHING},
-	[NSB_OP_MQUEUE] = {"--mqueue", apply_mqueue, RESOLVE_NOTHING},
-	[NSB_OP_DIR] = {"--dir", apply_dir, RESOLVE_NOTHING},
-	[NSB_OP_FILE] = {"--file", apply_file, RESOLVE_NOTHING},
-	[NSB_OP_BIND_DATA] = {"--bind-data", apply_bind_data, RESOLVE_NOTHING},
-	[NSB_OP_RO_BIND_DATA] = {"--ro-bind-data", apply_bind_data, RESOLVE_NOTHING},
-	[NSB_OP_SYMLINK] = {"--symlink", apply_symlink, RESOLVE_NOTHING},
-	[NSB_OP_CHMOD] = {"--chmod", apply_chmod, RESOLVE_NOTHING},
-	[NSB_OP_BIND_FD] = {"--bind-fd", apply_bind_fd, RESOLVE_FD},
-	[NSB_OP_RO_BIND_FD] = {"--ro-bind-fd", apply_bind_fd, RESOLVE_FD},
-	/* Overlay paths are made absolute with the saved cwd when applied. */
-	[NSB_OP_OVERLAY] = {"--overlay", apply_overlay, RESOLVE_NOTHING},
-	[NSB_OP_TMP_OVERLAY] = {"--tmp-overlay", apply_overlay, RESOLVE_NOTHING},
-	[NSB_OP_RO_OVERLAY] = {"--ro-overlay", apply_overlay, RESOLVE_NOTHING},
+        [NSB_OP_BIND] = {"--bind", apply_bind, RESOLVE_SOURCE},
+        [NSB_OP_RO_BIND] = {"--ro-bind", apply_bind, RESOLVE_SOURCE},
+        [NSB_OP_DEV_BIND] = {"--dev-bind", apply_bind, RESOLVE_SOURCE},
+        [NSB_OP_REMOUNT_RO] = {"--remount-ro", apply_remount_ro, RESOLVE_NOTHING},
+        [NSB_OP_PROC] = {"--proc", apply_proc, RESOLVE_NOTHING},
+        [NSB_OP_DEV] = {"--dev", apply_dev, RESOLVE_NOTHING},
+        [NSB_OP_TMPFS] = {"--tmpfs", apply_tmpfs, RESOLVE_NOTHING},
+        [NSB_OP_MQUEUE] = {"--mqueue", apply_mqueue, RESOLVE_NOTHING},
+        [NSB_OP_DIR] = {"--dir", apply_dir, RESOLVE_NOTHING},
+        [NSB_OP_FILE] = {"--file", apply_file, RESOLVE_NOTHING},
+        [NSB_OP_BIND_DATA] = {"--bind-data", apply_bind_data, RESOLVE_NOTHING},
+        [NSB_OP_RO_BIND_DATA] = {"--ro-bind-data", apply_bind_data, RESOLVE_NOTHING},
+        [NSB_OP_SYMLINK] = {"--symlink", apply_symlink, RESOLVE_NOTHING},
+        [NSB_OP_CHMOD] = {"--chmod", apply_chmod, RESOLVE_NOTHING},
+        [NSB_OP_BIND_FD] = {"--bind-fd", apply_bind_fd, RESOLVE_FD},
+        [NSB_OP_RO_BIND_FD] = {"--ro-bind-fd", apply_bind_fd, RESOLVE_FD},
+        /* Overlay paths are made absolute with the saved cwd when applied. */
+        [NSB_OP_OVERLAY] = {"--overlay", apply_overlay, RESOLVE_NOTHING},
+        [NSB_OP_TMP_OVERLAY] = {"--tmp-overlay", apply_overlay, RESOLVE_NOTHING},
+        [NSB_OP_RO_OVERLAY] = {"--ro-overlay", apply_overlay, RESOLVE_NOTHING},
 };
 
 static const struct op_kind_info *op_info(enum nsb_op_kind kind)
@@ -801,7 +801,7 @@ int nsb_ops_check_fds(const struct nsb_config *cfg)
 
 		if (op_takes_fd(op) && fcntl(op->fd, F_GETFD) < 0) {
 			nsb_err("%s: fd %d is not open (%s)", op->opt, op->fd,
-				op_where(op, where, sizeof(where)));
+			        op_where(op, where, sizeof(where)));
 			return -EBADF;
 		}
 	}
@@ -817,7 +817,7 @@ static int fd_source(const struct nsb_op *op, char **ret)
 
 	if (fstat(op->fd, &st) < 0) {
 		nsb_err("%s: fd %d is not open (%s)", op->opt, op->fd,
-			op_where(op, where, sizeof(where)));
+		        op_where(op, where, sizeof(where)));
 		return -EBADF;
 	}
 	if (st.st_nlink == 0)
@@ -826,12 +826,12 @@ static int fd_source(const struct nsb_op *op, char **ret)
 	n = readlink(link, buf, sizeof(buf) - 1);
 	if (n < 0)
 		return nsb_log_errno(errno, "%s: cannot find the path of fd %d (%s)", op->opt,
-				     op->fd, link);
+		                     op->fd, link);
 	buf[n] = '\0';
 	/* Pipes, sockets and the like, or a file beyond our root. */
 	if (buf[0] != '/')
 		return nsb_log_errno(EINVAL, "%s: fd %d names no file reachable by path ('%s')",
-				     op->opt, op->fd, buf);
+		                     op->opt, op->fd, buf);
 	*ret = strdup(buf);
 	return *ret ? 0 : nsb_log_errno(ENOMEM, "%s: cannot resolve fd %d", op->opt, op->fd);
 }
@@ -847,8 +847,9 @@ static int resolve_op(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	case RESOLVE_SOURCE:
 		r = host_absolute(op->src, s->cwd, &s->sources[i]);
 		if (r == -ENOENT)
-			return nsb_log_errno(r, "%s: cannot resolve '%s' without a current directory",
-					     op->opt, op->src);
+			return nsb_log_errno(r,
+			                     "%s: cannot resolve '%s' without a current directory",
+			                     op->opt, op->src);
 		if (r < 0)
 			return nsb_log_errno(r, "%s: cannot resolve '%s'", op->opt, op->src);
 		/* A /proc/self/fd/N style source is a magic link, which only

@@ -14,14 +14,14 @@
 
 struct nsb_setup {
 	const struct nsb_config *cfg;
-	int rootfd;	     /* O_PATH fd of the new root's top mount */
-	int oldrootfd;	     /* O_PATH fd of the host's root */
+	int rootfd;          /* O_PATH fd of the new root's top mount */
+	int oldrootfd;       /* O_PATH fd of the host's root */
 	struct stat root_st; /* to notice a mount on the root itself */
-	char **sources;	     /* per op: absolute host path of a bind source (for
-				--bind-fd: of what the fd names), or NULL */
-	char *cwd;	     /* the caller's working directory, or NULL */
-	char *console;	     /* host tty to bind at DEV/console, or NULL */
-	bool pidns;	     /* --proc mounts a new procfs */
+	char **sources;      /* per op: absolute host path of a bind source (for
+	                        --bind-fd: of what the fd names), or NULL */
+	char *cwd;           /* the caller's working directory, or NULL */
+	char *console;       /* host tty to bind at DEV/console, or NULL */
+	bool pidns;          /* --proc mounts a new procfs */
 	unsigned tmp_seq;    /* names of temporary files and directories */
 };
 
@@ -47,4 +47,4 @@ const char *nsb_op_kind_name(enum nsb_op_kind kind);
  * "<message>: <strerror>" returning -err, or with --not-a-security-boundary
  * a warning saying setup goes on, returning 0. */
 int nsb_setup_weakened(const struct nsb_config *cfg, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));

@@ -93,7 +93,7 @@ static int set_layer_fd(int fsfd, const char *key, int fd)
 
 /* Layers by fd. *ret_no_fds tells a kernel that takes no layer fds. */
 static int mount_by_fd(const struct nsb_overlay *ov, unsigned attrs, bool *ret_no_fds, char *why,
-		       size_t size)
+                       size_t size)
 {
 	_cleanup_close_ int fsfd = -1;
 	int r = 0, mfd;
@@ -190,7 +190,7 @@ static int build_options(const struct nsb_overlay *ov, char **ret)
 		if (!up_esc || !work_esc)
 			return -ENOMEM;
 		r = asprintf(ret, "upperdir=%s,workdir=%s,lowerdir=%s,userxattr", up_esc, work_esc,
-			     lower);
+		             lower);
 	} else {
 		r = asprintf(ret, "lowerdir=%s,userxattr", lower);
 	}
@@ -234,7 +234,7 @@ static int mount_by_path(const struct nsb_overlay *ov, unsigned attrs, const cha
 }
 
 int nsb_overlay_mount(const struct nsb_overlay *ov, unsigned attrs, enum nsb_overlay_how how,
-		      const char *scratch, char *why, size_t size)
+                      const char *scratch, char *why, size_t size)
 {
 	bool no_fds = false;
 	int r;

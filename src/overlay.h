@@ -30,7 +30,7 @@ enum nsb_overlay_how {
  * directory. On failure, the kernel's own explanation (if it gave one) is
  * copied to why (size bytes, "" if none). */
 int nsb_overlay_mount(const struct nsb_overlay *ov, unsigned attrs, enum nsb_overlay_how how,
-		      const char *scratch, char *why, size_t size);
+                      const char *scratch, char *why, size_t size);
 
 /* path with '\', ',' and ':' preceded by a backslash: malloc'ed, or NULL. */
 char *nsb_overlay_escape(const char *path);

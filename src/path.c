@@ -20,8 +20,8 @@
 int nsb_path_open(int rootfd, const char *path, int flags)
 {
 	struct open_how how = {
-		.flags = (unsigned)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	        .flags = (unsigned)(flags | O_CLOEXEC),
+	        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd;
 
@@ -59,7 +59,7 @@ bool nsb_path_is_root(const char *path)
 /* Open (creating if missing) the directory named by the first prefix_len
  * bytes of path, whose parent is the directory parentfd. */
 static int open_or_mkdir(int rootfd, int parentfd, const char *path, size_t prefix_len,
-			 const char *name, mode_t mode)
+                         const char *name, mode_t mode)
 {
 	char prefix[PATH_MAX];
 	int fd;
@@ -146,7 +146,7 @@ int nsb_path_parent(int rootfd, const char *path, mode_t parent_mode, int *ret_f
 			memcpy(comp, last, last_len);
 			comp[last_len] = '\0';
 			fd = open_or_mkdir(rootfd, cur, path, (size_t)(last + last_len - path),
-					   comp, parent_mode);
+			                   comp, parent_mode);
 			if (fd < 0)
 				return fd;
 			close(cur);
@@ -177,7 +177,7 @@ int nsb_path_parent(int rootfd, const char *path, mode_t parent_mode, int *ret_f
 }
 
 int nsb_path_ensure(int rootfd, const char *path, enum nsb_node kind, mode_t mode,
-		    mode_t parent_mode, int *ret_fd)
+                    mode_t parent_mode, int *ret_fd)
 {
 	_cleanup_close_ int parent = -1;
 	_cleanup_free_ char *name = NULL;
@@ -195,8 +195,8 @@ int nsb_path_ensure(int rootfd, const char *path, enum nsb_node kind, mode_t mod
 			return -errno;
 	} else {
 		int wfd = openat(parent, name,
-				 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-				 mode);
+		                 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+		                 mode);
 		if (wfd < 0 && errno != EEXIST)
 			return -errno;
 		if (wfd >= 0)

@@ -31,7 +31,7 @@ int nsb_path_parent(int rootfd, const char *path, mode_t parent_mode, int *ret_f
  * directory or an empty regular file is created with mode) and return an
  * O_PATH fd to it. 0 or -errno. */
 int nsb_path_ensure(int rootfd, const char *path, enum nsb_node kind, mode_t mode,
-		    mode_t parent_mode, int *ret_fd);
+                    mode_t parent_mode, int *ret_fd);
 
 /* chmod through an O_PATH fd (fchmodat2 with AT_EMPTY_PATH, or a
  * /proc/self/fd fallback under proc_prefix). 0 or -errno. */

@@ -160,7 +160,7 @@ static void reexec(const struct nsb_plan *plan, const struct reaper_state *st)
 		argv[7 + i] = (char *)st->locks[i];
 	syscall(SYS_execveat, plan->self_fd, "", argv, envp, AT_EMPTY_PATH);
 	nsb_log(NSB_LOG_DEBUG, "cannot re-execute the reaper (%s): it stays as it is",
-		strerror(errno));
+	        strerror(errno));
 }
 
 static void make_pipe_or_die(int fds[2], bool wanted)
@@ -178,7 +178,7 @@ static void close_fd(int *fd)
 }
 
 void nsb_reaper_start_or_die(struct nsb_config *cfg, const struct nsb_plan *plan,
-			     struct nsb_reaper_link *link)
+                             struct nsb_reaper_link *link)
 {
 	int ready[2], done[2], locked[2];
 	struct reaper_state st;
@@ -213,14 +213,14 @@ void nsb_reaper_start_or_die(struct nsb_config *cfg, const struct nsb_plan *plan
 	nsb_sandbox_release_fds(cfg, plan);
 	nsb_sandbox_install_seccomp_or_die(cfg, plan, false);
 	st = (struct reaper_state){
-		.command = pid,
-		.forward = !cfg->no_forward_signals,
-		.die_with_parent = cfg->die_with_parent,
-		.ready_w = ready[1],
-		.setup_done_r = done[0],
-		.locked_w = locked[1],
-		.locks = cfg->lock_files,
-		.n_locks = cfg->n_lock_files,
+	        .command = pid,
+	        .forward = !cfg->no_forward_signals,
+	        .die_with_parent = cfg->die_with_parent,
+	        .ready_w = ready[1],
+	        .setup_done_r = done[0],
+	        .locked_w = locked[1],
+	        .locks = cfg->lock_files,
+	        .n_locks = cfg->n_lock_files,
 	};
 	if (plan->self_fd >= 0) {
 		if (cfg->sync_fd >= 0)

@@ -17,7 +17,7 @@ struct nsb_reaper_link {
 /* Fork. The parent becomes the reaper and never returns; the child returns
  * with *link filled in. Signals forwarded to COMMAND go to that child. */
 void nsb_reaper_start_or_die(struct nsb_config *cfg, const struct nsb_plan *plan,
-			     struct nsb_reaper_link *link);
+                             struct nsb_reaper_link *link);
 
 /* In the setup child, before touching the mount namespace: wait until the
  * reaper is settled (it may be re-executing nsbox, whose libraries must

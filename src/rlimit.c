@@ -12,22 +12,22 @@ static const struct {
 	const char *name;
 	int resource;
 } rlimit_names[] = {
-	{"AS", RLIMIT_AS},
-	{"CORE", RLIMIT_CORE},
-	{"CPU", RLIMIT_CPU},
-	{"DATA", RLIMIT_DATA},
-	{"FSIZE", RLIMIT_FSIZE},
-	{"LOCKS", RLIMIT_LOCKS},
-	{"MEMLOCK", RLIMIT_MEMLOCK},
-	{"MSGQUEUE", RLIMIT_MSGQUEUE},
-	{"NICE", RLIMIT_NICE},
-	{"NOFILE", RLIMIT_NOFILE},
-	{"NPROC", RLIMIT_NPROC},
-	{"RSS", RLIMIT_RSS},
-	{"RTPRIO", RLIMIT_RTPRIO},
-	{"RTTIME", RLIMIT_RTTIME},
-	{"SIGPENDING", RLIMIT_SIGPENDING},
-	{"STACK", RLIMIT_STACK},
+        {"AS", RLIMIT_AS},
+        {"CORE", RLIMIT_CORE},
+        {"CPU", RLIMIT_CPU},
+        {"DATA", RLIMIT_DATA},
+        {"FSIZE", RLIMIT_FSIZE},
+        {"LOCKS", RLIMIT_LOCKS},
+        {"MEMLOCK", RLIMIT_MEMLOCK},
+        {"MSGQUEUE", RLIMIT_MSGQUEUE},
+        {"NICE", RLIMIT_NICE},
+        {"NOFILE", RLIMIT_NOFILE},
+        {"NPROC", RLIMIT_NPROC},
+        {"RSS", RLIMIT_RSS},
+        {"RTPRIO", RLIMIT_RTPRIO},
+        {"RTTIME", RLIMIT_RTTIME},
+        {"SIGPENDING", RLIMIT_SIGPENDING},
+        {"STACK", RLIMIT_STACK},
 };
 
 const char *nsb_rlimit_name(int resource)
@@ -113,19 +113,19 @@ int nsb_rlimit_apply(const struct nsb_rlimit *limits, size_t n)
 
 		if (getrlimit(l->resource, &rl) < 0)
 			return nsb_log_errno(errno, "--rlimit: cannot read %s",
-					     nsb_rlimit_name(l->resource));
+			                     nsb_rlimit_name(l->resource));
 		rl.rlim_cur = l->soft;
 		if (l->hard_given)
 			rl.rlim_max = l->hard;
 		if (rl.rlim_max != RLIM_INFINITY &&
 		    (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > rl.rlim_max)) {
 			nsb_err("--rlimit: the soft limit of %s is above its hard limit %llu",
-				nsb_rlimit_name(l->resource), (unsigned long long)rl.rlim_max);
+			        nsb_rlimit_name(l->resource), (unsigned long long)rl.rlim_max);
 			return -EINVAL;
 		}
 		if (setrlimit(l->resource, &rl) < 0)
 			return nsb_log_errno(errno, "--rlimit: cannot set %s",
-					     nsb_rlimit_name(l->resource));
+			                     nsb_rlimit_name(l->resource));
 	}
 	return 0;
 }

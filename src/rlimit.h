@@ -6,7 +6,7 @@
 #include <sys/resource.h>
 
 struct nsb_rlimit {
-	int resource;	   /* RLIMIT_* */
+	int resource;      /* RLIMIT_* */
 	rlim_t soft, hard; /* RLIM_INFINITY for "unlimited" */
 	bool hard_given;   /* NAME=SOFT alone keeps the current hard limit */
 };

@@ -39,11 +39,11 @@ static const char *mount_intermediate_root_or_die(void)
 			return base_dirs[i];
 		if (errno != ENOENT && errno != ENOTDIR)
 			nsb_die_errno(errno, "cannot mount the intermediate root on %s",
-				      base_dirs[i]);
+			              base_dirs[i]);
 		err = errno;
 	}
 	nsb_die_errno(err, "cannot mount the intermediate root: none of /tmp, /run, /var/tmp, "
-			   "/mnt, /usr, /dev exists");
+	                   "/mnt, /usr, /dev exists");
 }
 
 static int write_at(int dirfd, const char *name, const char *s)
@@ -57,8 +57,8 @@ static int write_at(int dirfd, const char *name, const char *s)
 }
 
 /* Write the id maps of the process whose /proc/PID directory is procfd. */
-static void write_id_maps_or_die(int procfd, uid_t inside_uid, uid_t outside_uid,
-				 gid_t inside_gid, gid_t outside_gid)
+static void write_id_maps_or_die(int procfd, uid_t inside_uid, uid_t outside_uid, gid_t inside_gid,
+                                 gid_t outside_gid)
 {
 	char line[64];
 	int r;
@@ -160,7 +160,8 @@ static int exit_status_of(int st)
 }
 
 /* The signals passed on to COMMAND (see --no-forward-signals). */
-static const int forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+static const int forwarded_signals[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
+                                        SIGUSR1, SIGUSR2, SIGWINCH};
 
 static volatile sig_atomic_t forward_to;
 
@@ -238,9 +239,10 @@ static void install_or_die(const struct nsb_bpf *prog, const char *what)
 	int r = nsb_seccomp_install(prog);
 
 	if (r == -EINVAL)
-		nsb_die_errno(r, "cannot install the %s seccomp program (does the kernel have "
-				 "CONFIG_SECCOMP_FILTER?)",
-			      what);
+		nsb_die_errno(r,
+		              "cannot install the %s seccomp program (does the kernel have "
+		              "CONFIG_SECCOMP_FILTER?)",
+		              what);
 	if (r < 0)
 		nsb_die_errno(r, "cannot install the %s seccomp program", what);
 }
@@ -250,7 +252,7 @@ static void install_or_die(const struct nsb_bpf *prog, const char *what)
  * after --block-fd, as bubblewrap does). The kernel runs them all and the
  * most restrictive result wins. */
 void nsb_sandbox_install_seccomp_or_die(struct nsb_config *cfg, const struct nsb_plan *plan,
-					bool with_late_fd)
+                                        bool with_late_fd)
 {
 	for (size_t i = 0; i < plan->n_seccomp; i++)
 		install_or_die(&plan->seccomp[i], "compiled");
@@ -328,7 +330,7 @@ static void assert_no_userns_or_die(void)
 }
 
 static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan *plan,
-				   mode_t caller_umask)
+                                   mode_t caller_umask)
 {
 	char **argv = cfg->command;
 	size_t n = 0;
@@ -407,7 +409,7 @@ static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_pl
 			write_id_maps_or_die(self, 0, plan->outer_uid, 0, plan->outer_gid);
 		else
 			write_id_maps_or_die(self, cfg->sandbox_uid, plan->outer_uid,
-					     cfg->sandbox_gid, plan->outer_gid);
+			                     cfg->sandbox_gid, plan->outer_gid);
 	}
 	/* A fresh session keyring: the caller's keys stay out of reach. */
 	(void)syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL);
@@ -516,6 +518,6 @@ void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
 	}
 	if (cfg->userns2_fd >= 0 && setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
 		nsb_die_errno(errno, "--userns2: cannot enter the user namespace of fd %d",
-			      cfg->userns2_fd);
+		              cfg->userns2_fd);
 	exec_command(cfg, plan, caller_umask);
 }

@@ -19,17 +19,17 @@ struct nsb_plan {
 	bool nested_userns; /* map uid/gid 0 first (devpts, --disable-userns), then nest */
 	bool pidns;
 	bool netns;
-	bool reaper;       /* pid 1 stays behind as a reaper */
-	bool set_caps;     /* change the capabilities to keep_caps */
+	bool reaper;        /* pid 1 stays behind as a reaper */
+	bool set_caps;      /* change the capabilities to keep_caps */
 	uint64_t keep_caps; /* what COMMAND keeps, when set_caps */
 	uid_t outer_uid;
 	gid_t outer_gid;
-	const char *cwd;    /* the caller's cwd, or NULL */
-	int release_fd;     /* --userns-block-fd: wait for a byte from the monitor; -1 */
-	int exec_fd;        /* --json-status-fd: a byte before execvp, one more if it fails; -1 */
-	int self_fd;        /* nsbox's own executable, to re-execute the reaper; -1 */
-	bool pidns_relay;   /* --pidns with --unshare-pid: unshare, fork, relay */
-	int unshared_fd;    /* ... a byte once the new pid namespace exists; -1 */
+	const char *cwd;  /* the caller's cwd, or NULL */
+	int release_fd;   /* --userns-block-fd: wait for a byte from the monitor; -1 */
+	int exec_fd;      /* --json-status-fd: a byte before execvp, one more if it fails; -1 */
+	int self_fd;      /* nsbox's own executable, to re-execute the reaper; -1 */
+	bool pidns_relay; /* --pidns with --unshare-pid: unshare, fork, relay */
+	int unshared_fd;  /* ... a byte once the new pid namespace exists; -1 */
 	struct nsb_bpf *seccomp; /* compiled --seccomp-profile and --seccomp-policy, in order */
 	size_t n_seccomp;
 };
@@ -43,7 +43,7 @@ void nsb_sandbox_release_fds(struct nsb_config *cfg, const struct nsb_plan *plan
 
 /* Install the seccomp programs; the --seccomp fd too when with_late_fd. */
 void nsb_sandbox_install_seccomp_or_die(struct nsb_config *cfg, const struct nsb_plan *plan,
-					bool with_late_fd);
+                                        bool with_late_fd);
 
 /* Pass SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH sent
  * by a process on to pid to. */

@@ -51,7 +51,7 @@ int nsb_selinux_check_label(const char *opt, const char *label)
 		return r;
 	if (lib.is_enabled() <= 0) {
 		nsb_err("%s: SELinux is not enabled on this system, cannot use label '%s'", opt,
-			label);
+		        label);
 		return -EOPNOTSUPP;
 	}
 	if (lib.check_context(label) < 0) {

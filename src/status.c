@@ -8,8 +8,8 @@
 #include "status.h"
 
 static const char *const ns_names[_NSB_NS_MAX] = {
-	[NSB_NS_CGROUP] = "cgroup", [NSB_NS_IPC] = "ipc", [NSB_NS_MNT] = "mnt",
-	[NSB_NS_NET] = "net",	    [NSB_NS_PID] = "pid", [NSB_NS_UTS] = "uts",
+        [NSB_NS_CGROUP] = "cgroup", [NSB_NS_IPC] = "ipc", [NSB_NS_MNT] = "mnt",
+        [NSB_NS_NET] = "net",       [NSB_NS_PID] = "pid", [NSB_NS_UTS] = "uts",
 };
 
 const char *nsb_ns_name(enum nsb_ns ns)
@@ -54,18 +54,18 @@ static bool append(char *buf, size_t size, size_t *pos, const char *fmt, ...)
 }
 
 int nsb_status_format(char *buf, size_t size, pid_t child, const struct nsb_ns_ids *ids,
-		      bool one_line)
+                      bool one_line)
 {
 	const char *sep = one_line ? ", " : ",\n    ";
 	size_t pos = 0;
 	bool ok;
 
 	ok = append(buf, size, &pos, one_line ? "{ \"child-pid\": %d" : "{\n    \"child-pid\": %d",
-		    (int)child);
+	            (int)child);
 	for (int i = 0; ok && i < _NSB_NS_MAX; i++)
 		if (ids->ino[i])
 			ok = append(buf, size, &pos, "%s\"%s-namespace\": %" PRIu64, sep,
-				    ns_names[i], ids->ino[i]);
+			            ns_names[i], ids->ino[i]);
 	if (ok)
 		ok = append(buf, size, &pos, one_line ? " }\n" : "\n}\n");
 	return ok ? (int)pos : -ENOBUFS;

@@ -34,7 +34,7 @@ int nsb_ns_ids_read(pid_t pid, const bool want[_NSB_NS_MAX], struct nsb_ns_ids *
  * --json-status-fd line (one line), NUL-terminated in buf. Returns the
  * length, or -ENOBUFS. */
 int nsb_status_format(char *buf, size_t size, pid_t child, const struct nsb_ns_ids *ids,
-		      bool one_line);
+                      bool one_line);
 
 /* { "exit-code": N } and a newline. */
 int nsb_status_format_exit(char *buf, size_t size, int code);

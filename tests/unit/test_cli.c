@@ -113,7 +113,7 @@ static void expect_err_list(int err, const char *msg, const char *const *list)
 
 	ck_assert_msg(r == err, "%s ...: got %d, expected %d; log: %s", list[1], r, err, logged());
 	ck_assert_msg(strcmp(logged(), msg) == 0, "%s ...: logged\n%s\nexpected\n%s", list[1],
-		      logged(), msg);
+	              logged(), msg);
 	ck_assert_ptr_null(cfg.ops);
 	ck_assert_ptr_null(cfg.env);
 	ck_assert_ptr_null(cfg.owned);
@@ -179,10 +179,10 @@ enum {
 static unsigned config_flags(void)
 {
 	const bool on[] = {
-		cfg.unshare_user, cfg.unshare_user_try, cfg.unshare_ipc,    cfg.unshare_pid,
-		cfg.unshare_net,  cfg.unshare_uts,	cfg.unshare_cgroup, cfg.unshare_cgroup_try,
-		cfg.new_session,  cfg.die_with_parent,	cfg.as_pid_1,	    cfg.level_prefix,
-		cfg.uid_given,	  cfg.gid_given,
+	        cfg.unshare_user, cfg.unshare_user_try, cfg.unshare_ipc,    cfg.unshare_pid,
+	        cfg.unshare_net,  cfg.unshare_uts,      cfg.unshare_cgroup, cfg.unshare_cgroup_try,
+	        cfg.new_session,  cfg.die_with_parent,  cfg.as_pid_1,       cfg.level_prefix,
+	        cfg.uid_given,    cfg.gid_given,
 	};
 	unsigned i, f = 0;
 
@@ -316,9 +316,9 @@ END_TEST
 START_TEST(test_missing_command)
 {
 	static const char *const cases[][4] = {
-		{"nsbox", "--unshare-pid", NULL},
-		{"nsbox", "--", NULL},
-		{"nsbox", "--bind", "/a", "/b"},
+	        {"nsbox", "--unshare-pid", NULL},
+	        {"nsbox", "--", NULL},
+	        {"nsbox", "--bind", "/a", "/b"},
 	};
 	size_t i;
 
@@ -345,21 +345,20 @@ START_TEST(test_unknown_option)
 {
 	EXPECT_ERR(-EINVAL, "nsbox: Unknown option --bogus (argument 1)\n", "--bogus", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: Unknown option -x (argument 2)\n", "--unshare-pid", "-x",
-		   "true");
+	           "true");
 	EXPECT_ERR(-EINVAL, "nsbox: Unknown option - (argument 1)\n", "-", "true");
 	/* No --opt=value, abbreviations, short options or case folding. */
 	EXPECT_ERR(-EINVAL, "nsbox: Unknown option --chdir=/ (argument 1)\n", "--chdir=/", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: Unknown option --unshare-p (argument 1)\n", "--unshare-p",
-		   "true");
+	           "true");
 	EXPECT_ERR(-EINVAL, "nsbox: Unknown option --BIND (argument 1)\n", "--BIND", "a", "b",
-		   "true");
+	           "true");
 	EXPECT_ERR(-EINVAL, "nsbox: Unknown option -h (argument 1)\n", "-h");
 	/* What was parsed before is released. */
 	EXPECT_ERR(-EINVAL, "nsbox: Unknown option --nope (argument 7)\n", "--bind", "/a", "/b",
-		   "--setenv", "A", "b", "--nope", "true");
+	           "--setenv", "A", "b", "--nope", "true");
 }
 END_TEST
-
 
 START_TEST(test_argv0)
 {
@@ -372,9 +371,9 @@ START_TEST(test_argv0)
 	ck_assert_str_eq(cfg.argv0, "-dash");
 
 	EXPECT_ERR(-EINVAL, "nsbox: --argv0: given twice (argument 3)\n", "--argv0", "a", "--argv0",
-		   "b", "true");
+	           "b", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --argv0 takes 1 argument (VALUE), got 0 (argument 1)\n",
-		   "--argv0");
+	           "--argv0");
 }
 END_TEST
 
@@ -386,10 +385,10 @@ START_TEST(test_level_prefix)
 	ck_assert_str_eq(cfg.chdir_path, "/c");
 	/* Only messages after it carry the prefix. */
 	ck_assert_str_eq(logged(), "nsbox: Only the last --chdir option will take effect\n"
-				   "<4>nsbox: Only the last --chdir option will take effect\n");
+	                           "<4>nsbox: Only the last --chdir option will take effect\n");
 
 	EXPECT_ERR(-EINVAL, "<3>nsbox: Unknown option --bogus (argument 2)\n", "--level-prefix",
-		   "--bogus");
+	           "--bogus");
 }
 END_TEST
 
@@ -401,26 +400,26 @@ START_TEST(test_flag_options)
 		const char *opt;
 		unsigned flags;
 	} cases[] = {
-		{"--unshare-user", F_USER},
-		{"--unshare-user-try", F_USER_TRY},
-		{"--unshare-ipc", F_IPC},
-		{"--unshare-pid", F_PID},
-		{"--unshare-net", F_NET},
-		{"--unshare-uts", F_UTS},
-		{"--unshare-cgroup", F_CGROUP},
-		{"--unshare-cgroup-try", F_CGROUP_TRY},
-		{"--unshare-all", F_USER_TRY | F_IPC | F_PID | F_NET | F_UTS | F_CGROUP_TRY},
-		{"--new-session", F_NEW_SESSION},
-		{"--die-with-parent", F_DIE},
-		{"--level-prefix", F_LEVEL},
-		{"--share-net", 0},
+	        {"--unshare-user", F_USER},
+	        {"--unshare-user-try", F_USER_TRY},
+	        {"--unshare-ipc", F_IPC},
+	        {"--unshare-pid", F_PID},
+	        {"--unshare-net", F_NET},
+	        {"--unshare-uts", F_UTS},
+	        {"--unshare-cgroup", F_CGROUP},
+	        {"--unshare-cgroup-try", F_CGROUP_TRY},
+	        {"--unshare-all", F_USER_TRY | F_IPC | F_PID | F_NET | F_UTS | F_CGROUP_TRY},
+	        {"--new-session", F_NEW_SESSION},
+	        {"--die-with-parent", F_DIE},
+	        {"--level-prefix", F_LEVEL},
+	        {"--share-net", 0},
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		parse_ok_list(ARGV(cases[i].opt, "true"));
 		ck_assert_msg(config_flags() == cases[i].flags, "%s: flags %#x, expected %#x",
-			      cases[i].opt, config_flags(), cases[i].flags);
+		              cases[i].opt, config_flags(), cases[i].flags);
 		/* Repeating is harmless and silent. */
 		parse_ok_list(ARGV(cases[i].opt, cases[i].opt, "true"));
 		ck_assert_uint_eq(config_flags(), cases[i].flags);
@@ -479,21 +478,21 @@ START_TEST(test_uid_gid_invalid)
 		char msg[160];
 
 		snprintf(msg, sizeof(msg),
-			 "nsbox: --uid: invalid id '%s' (argument 2): expected a decimal number "
-			 "from 0 to 4294967294\n",
-			 bad[i]);
+		         "nsbox: --uid: invalid id '%s' (argument 2): expected a decimal number "
+		         "from 0 to 4294967294\n",
+		         bad[i]);
 		expect_err_list(bad[i][0] == '4' ? -ERANGE : -EINVAL, msg,
-				ARGV("--uid", bad[i], "true"));
+		                ARGV("--uid", bad[i], "true"));
 		snprintf(msg, sizeof(msg),
-			 "nsbox: --gid: invalid id '%s' (argument 5): expected a decimal number "
-			 "from 0 to 4294967294\n",
-			 bad[i]);
+		         "nsbox: --gid: invalid id '%s' (argument 5): expected a decimal number "
+		         "from 0 to 4294967294\n",
+		         bad[i]);
 		expect_err_list(bad[i][0] == '4' ? -ERANGE : -EINVAL, msg,
-				ARGV("--unshare-user", "--uid", "1", "--gid", bad[i], "true"));
+		                ARGV("--unshare-user", "--uid", "1", "--gid", bad[i], "true"));
 	}
 	EXPECT_ERR(-EINVAL, "nsbox: --uid takes 1 argument (UID), got 0 (argument 1)\n", "--uid");
 	EXPECT_ERR(-EINVAL, "nsbox: --gid takes 1 argument (GID), got 0 (argument 2)\n",
-		   "--unshare-ipc", "--gid");
+	           "--unshare-ipc", "--gid");
 }
 END_TEST
 
@@ -503,7 +502,7 @@ START_TEST(test_uid_gid_last_wins)
 	ck_assert_uint_eq(cfg.sandbox_uid, 3);
 	ck_assert_uint_eq(cfg.sandbox_gid, 4);
 	ck_assert_str_eq(logged(), "nsbox: Only the last --uid option will take effect\n"
-				   "nsbox: Only the last --gid option will take effect\n");
+	                           "nsbox: Only the last --gid option will take effect\n");
 }
 END_TEST
 
@@ -512,16 +511,16 @@ START_TEST(test_uid_gid_need_userns_as_root)
 	real_uid = 0;
 	real_gid = 0;
 	EXPECT_ERR(-EINVAL, "nsbox: --uid requires --unshare-user (argument 2)\n", "--unshare-pid",
-		   "--uid", "5", "true");
+	           "--uid", "5", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --gid requires --unshare-user (argument 1)\n", "--gid", "5",
-		   "true");
+	           "true");
 }
 END_TEST
 
 START_TEST(test_uid_gid_with_userns_as_root)
 {
 	static const char *const userns[] = {"--unshare-user", "--unshare-user-try",
-					     "--unshare-all"};
+	                                     "--unshare-all"};
 	size_t i;
 
 	real_uid = 0;
@@ -556,14 +555,14 @@ START_TEST(test_hostname)
 	long_name[64] = 'h';
 	long_name[65] = '\0';
 	EXPECT_ERR(-ENAMETOOLONG,
-		   "nsbox: --hostname: NAME is too long (argument 3): 65 bytes, at most 64\n",
-		   "--unshare-uts", "--hostname", long_name, "true");
+	           "nsbox: --hostname: NAME is too long (argument 3): 65 bytes, at most 64\n",
+	           "--unshare-uts", "--hostname", long_name, "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --hostname requires --unshare-uts (argument 2)\n",
-		   "--unshare-pid", "--hostname", "box", "true");
+	           "--unshare-pid", "--hostname", "box", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --hostname: NAME must not be empty (argument 2)\n",
-		   "--hostname", "", "--unshare-uts", "true");
+	           "--hostname", "", "--unshare-uts", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --hostname takes 1 argument (NAME), got 0 (argument 1)\n",
-		   "--hostname");
+	           "--hostname");
 }
 END_TEST
 
@@ -582,21 +581,21 @@ START_TEST(test_chdir)
 	ck_assert_str_eq(logged(), "nsbox: Only the last --chdir option will take effect\n");
 
 	EXPECT_ERR(-EINVAL, "nsbox: --chdir: DIR must not be empty (argument 2)\n", "--chdir", "",
-		   "true");
+	           "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --chdir takes 1 argument (DIR), got 0 (argument 1)\n",
-		   "--chdir");
+	           "--chdir");
 	memset(long_path, 'd', PATH_MAX);
 	long_path[PATH_MAX] = '\0';
 	EXPECT_ERR(-ENAMETOOLONG,
-		   "nsbox: --chdir: DIR is too long (argument 2): 4096 bytes, at most 4095\n",
-		   "--chdir", long_path, "true");
+	           "nsbox: --chdir: DIR is too long (argument 2): 4096 bytes, at most 4095\n",
+	           "--chdir", long_path, "true");
 }
 END_TEST
 
 START_TEST(test_env)
 {
 	PARSE_OK("--setenv", "A", "1", "--clearenv", "--unsetenv", "B", "--setenv", "C", "",
-		 "--setenv", "D", "x=y", "true");
+	         "--setenv", "D", "x=y", "true");
 	ck_assert_uint_eq(cfg.n_env, 5);
 	ck_assert_int_eq(cfg.env[0].kind, NSB_ENV_SET);
 	ck_assert_str_eq(cfg.env[0].name, "A");
@@ -621,27 +620,27 @@ END_TEST
 START_TEST(test_env_invalid)
 {
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --setenv: invalid variable name 'A=B' (argument 2): must be non-empty "
-		   "and contain no '='\n",
-		   "--setenv", "A=B", "c", "true");
+	           "nsbox: --setenv: invalid variable name 'A=B' (argument 2): must be non-empty "
+	           "and contain no '='\n",
+	           "--setenv", "A=B", "c", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --setenv: invalid variable name '' (argument 6): must be non-empty "
-		   "and contain no '='\n",
-		   "--clearenv", "--setenv", "A", "1", "--setenv", "", "c", "true");
+	           "nsbox: --setenv: invalid variable name '' (argument 6): must be non-empty "
+	           "and contain no '='\n",
+	           "--clearenv", "--setenv", "A", "1", "--setenv", "", "c", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --unsetenv: invalid variable name '=' (argument 2): must be non-empty "
-		   "and contain no '='\n",
-		   "--unsetenv", "=", "true");
+	           "nsbox: --unsetenv: invalid variable name '=' (argument 2): must be non-empty "
+	           "and contain no '='\n",
+	           "--unsetenv", "=", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --unsetenv: invalid variable name '' (argument 2): must be non-empty "
-		   "and contain no '='\n",
-		   "--unsetenv", "", "true");
+	           "nsbox: --unsetenv: invalid variable name '' (argument 2): must be non-empty "
+	           "and contain no '='\n",
+	           "--unsetenv", "", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --setenv takes 2 arguments (VAR VALUE), got 1 (argument 1)\n",
-		   "--setenv", "A");
+	           "--setenv", "A");
 	EXPECT_ERR(-EINVAL, "nsbox: --setenv takes 2 arguments (VAR VALUE), got 0 (argument 1)\n",
-		   "--setenv");
+	           "--setenv");
 	EXPECT_ERR(-EINVAL, "nsbox: --unsetenv takes 1 argument (VAR), got 0 (argument 3)\n",
-		   "--clearenv", "--clearenv", "--unsetenv");
+	           "--clearenv", "--clearenv", "--unsetenv");
 }
 END_TEST
 
@@ -653,7 +652,7 @@ START_TEST(test_as_pid_1)
 	ck_assert(cfg.as_pid_1);
 
 	EXPECT_ERR(-EINVAL, "nsbox: --as-pid-1 requires --unshare-pid (argument 2)\n",
-		   "--unshare-net", "--as-pid-1", "true");
+	           "--unshare-net", "--as-pid-1", "true");
 }
 END_TEST
 
@@ -666,12 +665,12 @@ START_TEST(test_binds)
 		enum nsb_op_kind kind;
 		unsigned flags;
 	} cases[] = {
-		{"--bind", NSB_OP_BIND, 0},
-		{"--bind-try", NSB_OP_BIND, NSB_OPF_ALLOW_MISSING},
-		{"--ro-bind", NSB_OP_RO_BIND, 0},
-		{"--ro-bind-try", NSB_OP_RO_BIND, NSB_OPF_ALLOW_MISSING},
-		{"--dev-bind", NSB_OP_DEV_BIND, 0},
-		{"--dev-bind-try", NSB_OP_DEV_BIND, NSB_OPF_ALLOW_MISSING},
+	        {"--bind", NSB_OP_BIND, 0},
+	        {"--bind-try", NSB_OP_BIND, NSB_OPF_ALLOW_MISSING},
+	        {"--ro-bind", NSB_OP_RO_BIND, 0},
+	        {"--ro-bind-try", NSB_OP_RO_BIND, NSB_OPF_ALLOW_MISSING},
+	        {"--dev-bind", NSB_OP_DEV_BIND, 0},
+	        {"--dev-bind-try", NSB_OP_DEV_BIND, NSB_OPF_ALLOW_MISSING},
 	};
 	size_t i;
 
@@ -682,19 +681,19 @@ START_TEST(test_binds)
 		parse_ok_list(ARGV("--unshare-pid", o, "/usr", "/usr", o, "rel", "dest/x", "true"));
 		ck_assert_uint_eq(cfg.n_ops, 2);
 		assert_op(0, (struct op_want){cases[i].kind, cases[i].flags, o, 2, "/usr", "/usr",
-					      -1, -1, 0});
+		                              -1, -1, 0});
 		assert_op(1, (struct op_want){cases[i].kind, cases[i].flags, o, 5, "rel", "dest/x",
-					      -1, -1, 0});
+		                              -1, -1, 0});
 
 		snprintf(msg, sizeof(msg), "nsbox: %s: SRC must not be empty (argument 2)\n", o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "", "/d", "true"));
 		snprintf(msg, sizeof(msg), "nsbox: %s: DEST must not be empty (argument 3)\n", o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "/s", "", "true"));
 		snprintf(msg, sizeof(msg),
-			 "nsbox: %s takes 2 arguments (SRC DEST), got 1 (argument 1)\n", o);
+		         "nsbox: %s takes 2 arguments (SRC DEST), got 1 (argument 1)\n", o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "/s"));
 		snprintf(msg, sizeof(msg),
-			 "nsbox: %s takes 2 arguments (SRC DEST), got 0 (argument 3)\n", o);
+		         "nsbox: %s takes 2 arguments (SRC DEST), got 0 (argument 3)\n", o);
 		expect_err_list(-EINVAL, msg, ARGV("--dir", "/a", o));
 	}
 }
@@ -706,12 +705,12 @@ START_TEST(test_dest_only_ops)
 		const char *opt;
 		enum nsb_op_kind kind;
 	} cases[] = {
-		{"--remount-ro", NSB_OP_REMOUNT_RO},
-		{"--proc", NSB_OP_PROC},
-		{"--dev", NSB_OP_DEV},
-		{"--tmpfs", NSB_OP_TMPFS},
-		{"--mqueue", NSB_OP_MQUEUE},
-		{"--dir", NSB_OP_DIR},
+	        {"--remount-ro", NSB_OP_REMOUNT_RO},
+	        {"--proc", NSB_OP_PROC},
+	        {"--dev", NSB_OP_DEV},
+	        {"--tmpfs", NSB_OP_TMPFS},
+	        {"--mqueue", NSB_OP_MQUEUE},
+	        {"--dir", NSB_OP_DIR},
 	};
 	char long_path[PATH_MAX + 1];
 	size_t i;
@@ -730,10 +729,10 @@ START_TEST(test_dest_only_ops)
 		snprintf(msg, sizeof(msg), "nsbox: %s: DEST must not be empty (argument 2)\n", o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "", "true"));
 		snprintf(msg, sizeof(msg),
-			 "nsbox: %s takes 1 argument (DEST), got 0 (argument 1)\n", o);
+		         "nsbox: %s takes 1 argument (DEST), got 0 (argument 1)\n", o);
 		expect_err_list(-EINVAL, msg, ARGV(o));
 		snprintf(msg, sizeof(msg),
-			 "nsbox: %s: DEST is too long (argument 2): 4096 bytes, at most 4095\n", o);
+		         "nsbox: %s: DEST is too long (argument 2): 4096 bytes, at most 4095\n", o);
 		expect_err_list(-ENAMETOOLONG, msg, ARGV(o, long_path, "true"));
 	}
 	long_path[PATH_MAX - 1] = '\0';
@@ -748,9 +747,9 @@ START_TEST(test_fd_ops)
 		const char *opt;
 		enum nsb_op_kind kind;
 	} cases[] = {
-		{"--file", NSB_OP_FILE},
-		{"--bind-data", NSB_OP_BIND_DATA},
-		{"--ro-bind-data", NSB_OP_RO_BIND_DATA},
+	        {"--file", NSB_OP_FILE},
+	        {"--bind-data", NSB_OP_BIND_DATA},
+	        {"--ro-bind-data", NSB_OP_RO_BIND_DATA},
 	};
 	static const char *const bad_fd[] = {"x", "-1", "", "2147483648", "3 ", "0x3", "+3"};
 	size_t i, j;
@@ -762,24 +761,24 @@ START_TEST(test_fd_ops)
 		parse_ok_list(ARGV(o, "5", "/etc/passwd", o, "0", "rel", "true"));
 		ck_assert_uint_eq(cfg.n_ops, 2);
 		assert_op(0,
-			  (struct op_want){cases[i].kind, 0, o, 1, NULL, "/etc/passwd", 5, -1, 0});
+		          (struct op_want){cases[i].kind, 0, o, 1, NULL, "/etc/passwd", 5, -1, 0});
 		assert_op(1, (struct op_want){cases[i].kind, 0, o, 4, NULL, "rel", 0, -1, 0});
 		parse_ok_list(ARGV(o, "2147483647", "/f", "true"));
 		ck_assert_int_eq(cfg.ops[0].fd, INT_MAX);
 
 		for (j = 0; j < sizeof(bad_fd) / sizeof(bad_fd[0]); j++) {
 			snprintf(
-				msg, sizeof(msg),
-				"nsbox: %s: Invalid fd: %s (argument 2): expected a decimal number "
-				"from 0 to 2147483647\n",
-				o, bad_fd[j]);
+			        msg, sizeof(msg),
+			        "nsbox: %s: Invalid fd: %s (argument 2): expected a decimal number "
+			        "from 0 to 2147483647\n",
+			        o, bad_fd[j]);
 			expect_err_list(bad_fd[j][0] == '2' ? -ERANGE : -EINVAL, msg,
-					ARGV(o, bad_fd[j], "/f", "true"));
+			                ARGV(o, bad_fd[j], "/f", "true"));
 		}
 		snprintf(msg, sizeof(msg), "nsbox: %s: DEST must not be empty (argument 3)\n", o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "5", "", "true"));
 		snprintf(msg, sizeof(msg),
-			 "nsbox: %s takes 2 arguments (FD DEST), got 1 (argument 1)\n", o);
+		         "nsbox: %s takes 2 arguments (FD DEST), got 1 (argument 1)\n", o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "5"));
 	}
 }
@@ -790,55 +789,55 @@ START_TEST(test_symlink)
 	PARSE_OK("--symlink", "usr/lib64", "/lib64", "--symlink", "../x", "rel", "true");
 	ck_assert_uint_eq(cfg.n_ops, 2);
 	assert_op(0, (struct op_want){NSB_OP_SYMLINK, 0, "--symlink", 1, "usr/lib64", "/lib64", -1,
-				      -1, 0});
+	                              -1, 0});
 	assert_op(1, (struct op_want){NSB_OP_SYMLINK, 0, "--symlink", 4, "../x", "rel", -1, -1, 0});
 
 	EXPECT_ERR(-EINVAL, "nsbox: --symlink: TARGET must not be empty (argument 2)\n",
-		   "--symlink", "", "/l", "true");
+	           "--symlink", "", "/l", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --symlink: DEST must not be empty (argument 3)\n", "--symlink",
-		   "/t", "", "true");
+	           "/t", "", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --symlink takes 2 arguments (TARGET DEST), got 1 (argument 1)\n",
-		   "--symlink", "/t");
+	           "nsbox: --symlink takes 2 arguments (TARGET DEST), got 1 (argument 1)\n",
+	           "--symlink", "/t");
 }
 END_TEST
 
 START_TEST(test_chmod)
 {
 	PARSE_OK("--chmod", "0700", "/home", "--chmod", "1777", "tmp", "--chmod", "0", "/z",
-		 "true");
+	         "true");
 	ck_assert_uint_eq(cfg.n_ops, 3);
 	assert_op(0, (struct op_want){NSB_OP_CHMOD, 0, "--chmod", 1, NULL, "/home", -1, 0700, 0});
 	assert_op(1, (struct op_want){NSB_OP_CHMOD, 0, "--chmod", 4, NULL, "tmp", -1, 01777, 0});
 	assert_op(2, (struct op_want){NSB_OP_CHMOD, 0, "--chmod", 7, NULL, "/z", -1, 0, 0});
 
 	EXPECT_ERR(
-		-EINVAL,
-		"nsbox: --chmod: invalid mode '0999' (argument 2): expected octal at most 07777\n",
-		"--chmod", "0999", "/x", "true");
+	        -EINVAL,
+	        "nsbox: --chmod: invalid mode '0999' (argument 2): expected octal at most 07777\n",
+	        "--chmod", "0999", "/x", "true");
 	EXPECT_ERR(-ERANGE,
-		   "nsbox: --chmod: invalid mode '10000' (argument 2): expected octal at most "
-		   "07777\n",
-		   "--chmod", "10000", "/x", "true");
+	           "nsbox: --chmod: invalid mode '10000' (argument 2): expected octal at most "
+	           "07777\n",
+	           "--chmod", "10000", "/x", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --chmod: invalid mode '' (argument 2): expected octal at most 07777\n",
-		   "--chmod", "", "/x", "true");
+	           "nsbox: --chmod: invalid mode '' (argument 2): expected octal at most 07777\n",
+	           "--chmod", "", "/x", "true");
 	EXPECT_ERR(
-		-EINVAL,
-		"nsbox: --chmod: invalid mode 'u+x' (argument 2): expected octal at most 07777\n",
-		"--chmod", "u+x", "/x", "true");
+	        -EINVAL,
+	        "nsbox: --chmod: invalid mode 'u+x' (argument 2): expected octal at most 07777\n",
+	        "--chmod", "u+x", "/x", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --chmod: PATH must not be empty (argument 3)\n", "--chmod",
-		   "0755", "", "true");
+	           "0755", "", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --chmod takes 2 arguments (OCTAL PATH), got 1 (argument 1)\n",
-		   "--chmod", "0755");
+	           "--chmod", "0755");
 }
 END_TEST
 
 START_TEST(test_op_order)
 {
 	PARSE_OK("--ro-bind", "/usr", "/usr", "--unshare-pid", "--proc", "/proc", "--symlink",
-		 "usr/bin", "/bin", "--perms", "01777", "--tmpfs", "/tmp", "--dev", "/dev",
-		 "--file", "9", "/etc/hosts", "true");
+	         "usr/bin", "/bin", "--perms", "01777", "--tmpfs", "/tmp", "--dev", "/dev",
+	         "--file", "9", "/etc/hosts", "true");
 	ck_assert_uint_eq(cfg.n_ops, 6);
 	ck_assert_int_eq(cfg.ops[0].kind, NSB_OP_RO_BIND);
 	ck_assert_int_eq(cfg.ops[0].argpos, 1);
@@ -884,11 +883,11 @@ START_TEST(test_perms)
 		enum nsb_op_kind kind;
 		bool fd;
 	} cases[] = {
-		{"--tmpfs", NSB_OP_TMPFS, false},
-		{"--dir", NSB_OP_DIR, false},
-		{"--file", NSB_OP_FILE, true},
-		{"--bind-data", NSB_OP_BIND_DATA, true},
-		{"--ro-bind-data", NSB_OP_RO_BIND_DATA, true},
+	        {"--tmpfs", NSB_OP_TMPFS, false},
+	        {"--dir", NSB_OP_DIR, false},
+	        {"--file", NSB_OP_FILE, true},
+	        {"--bind-data", NSB_OP_BIND_DATA, true},
+	        {"--ro-bind-data", NSB_OP_RO_BIND_DATA, true},
 	};
 	size_t i;
 
@@ -919,11 +918,11 @@ END_TEST
 START_TEST(test_perms_invalid)
 {
 	static const char *const not_creating[][3] = {
-		{"--bind", "/a", "/b"},	       {"--ro-bind", "/a", "/b"},
-		{"--symlink", "a", "/b"},      {"--chmod", "0700", "/b"},
-		{"--proc", "/proc", NULL},     {"--dev", "/dev", NULL},
-		{"--mqueue", "/mq", NULL},     {"--remount-ro", "/", NULL},
-		{"--unshare-pid", NULL, NULL}, {"--chdir", "/", NULL},
+	        {"--bind", "/a", "/b"},        {"--ro-bind", "/a", "/b"},
+	        {"--symlink", "a", "/b"},      {"--chmod", "0700", "/b"},
+	        {"--proc", "/proc", NULL},     {"--dev", "/dev", NULL},
+	        {"--mqueue", "/mq", NULL},     {"--remount-ro", "/", NULL},
+	        {"--unshare-pid", NULL, NULL}, {"--chdir", "/", NULL},
 	};
 	size_t i;
 
@@ -932,46 +931,46 @@ START_TEST(test_perms_invalid)
 		char msg[160];
 
 		snprintf(msg, sizeof(msg),
-			 "nsbox: --perms must be followed by an option that creates a file, not "
-			 "%s (argument 3)\n",
-			 n[0]);
+		         "nsbox: --perms must be followed by an option that creates a file, not "
+		         "%s (argument 3)\n",
+		         n[0]);
 		if (!n[1])
 			expect_err_list(-EINVAL, msg, ARGV("--perms", "0700", n[0], "true"));
 		else if (!n[2])
 			expect_err_list(-EINVAL, msg, ARGV("--perms", "0700", n[0], n[1], "true"));
 		else
 			expect_err_list(-EINVAL, msg,
-					ARGV("--perms", "0700", n[0], n[1], n[2], "true"));
+			                ARGV("--perms", "0700", n[0], n[1], n[2], "true"));
 	}
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --perms must be followed by an option that creates a file, but no "
-		   "option follows it (argument 3)\n",
-		   "--dir", "/a", "--perms", "0700", "true");
+	           "nsbox: --perms must be followed by an option that creates a file, but no "
+	           "option follows it (argument 3)\n",
+	           "--dir", "/a", "--perms", "0700", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --perms must be followed by an option that creates a file, but no "
-		   "option follows it (argument 1)\n",
-		   "--perms", "0700", "--", "true");
+	           "nsbox: --perms must be followed by an option that creates a file, but no "
+	           "option follows it (argument 1)\n",
+	           "--perms", "0700", "--", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --perms must be followed by an option that creates a file, but no "
-		   "option follows it (argument 1)\n",
-		   "--perms", "0700");
+	           "nsbox: --perms must be followed by an option that creates a file, but no "
+	           "option follows it (argument 1)\n",
+	           "--perms", "0700");
 	EXPECT_ERR(-EINVAL, "nsbox: --perms: given twice for the same operation (argument 3)\n",
-		   "--perms", "0700", "--perms", "0700", "--dir", "/d", "true");
+	           "--perms", "0700", "--perms", "0700", "--dir", "/d", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --perms: given twice for the same operation (argument 5)\n",
-		   "--perms", "0700", "--size", "1", "--perms", "0700", "--tmpfs", "/d", "true");
+	           "--perms", "0700", "--size", "1", "--perms", "0700", "--tmpfs", "/d", "true");
 	EXPECT_ERR(
-		-EINVAL,
-		"nsbox: --perms: invalid mode '0999' (argument 2): expected octal at most 07777\n",
-		"--perms", "0999", "--dir", "/d", "true");
+	        -EINVAL,
+	        "nsbox: --perms: invalid mode '0999' (argument 2): expected octal at most 07777\n",
+	        "--perms", "0999", "--dir", "/d", "true");
 	EXPECT_ERR(-ERANGE,
-		   "nsbox: --perms: invalid mode '010000' (argument 2): expected octal at most "
-		   "07777\n",
-		   "--perms", "010000", "--dir", "/d", "true");
+	           "nsbox: --perms: invalid mode '010000' (argument 2): expected octal at most "
+	           "07777\n",
+	           "--perms", "010000", "--dir", "/d", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --perms: invalid mode '-1' (argument 2): expected octal at most 07777\n",
-		   "--perms", "-1", "--dir", "/d", "true");
+	           "nsbox: --perms: invalid mode '-1' (argument 2): expected octal at most 07777\n",
+	           "--perms", "-1", "--dir", "/d", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --perms takes 1 argument (OCTAL), got 0 (argument 1)\n",
-		   "--perms");
+	           "--perms");
 }
 END_TEST
 
@@ -989,38 +988,38 @@ END_TEST
 
 START_TEST(test_size_invalid)
 {
-	static const char *const bad[] = {"0",	"-1", "",   "1k",
-					  "0x", "08", " 1", "99999999999999999999"};
+	static const char *const bad[] = {"0",  "-1", "",   "1k",
+	                                  "0x", "08", " 1", "99999999999999999999"};
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char msg[200];
 
 		snprintf(msg, sizeof(msg),
-			 "nsbox: --size: invalid size '%s' (argument 2): expected a number from 1 "
-			 "to %zu (decimal, 0x hexadecimal or 0 octal)\n",
-			 bad[i], SIZE_MAX / 2);
+		         "nsbox: --size: invalid size '%s' (argument 2): expected a number from 1 "
+		         "to %zu (decimal, 0x hexadecimal or 0 octal)\n",
+		         bad[i], SIZE_MAX / 2);
 		expect_err_list(bad[i][0] == '0' && !bad[i][1] ? -ERANGE
-				: bad[i][0] == '9'	       ? -ERANGE
-							       : -EINVAL,
-				msg, ARGV("--size", bad[i], "--tmpfs", "/t", "true"));
+		                : bad[i][0] == '9'             ? -ERANGE
+		                                               : -EINVAL,
+		                msg, ARGV("--size", bad[i], "--tmpfs", "/t", "true"));
 	}
 	EXPECT_ERR(-EINVAL, "nsbox: --size must be followed by --tmpfs, not --dir (argument 3)\n",
-		   "--size", "10", "--dir", "/d", "true");
+	           "--size", "10", "--dir", "/d", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --size must be followed by --tmpfs, not --dir (argument 5)\n",
-		   "--perms", "0700", "--size", "10", "--dir", "/d", "true");
+	           "--perms", "0700", "--size", "10", "--dir", "/d", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --size must be followed by --tmpfs, not --dir (argument 5)\n",
-		   "--size", "10", "--perms", "0700", "--dir", "/d", "true");
+	           "--size", "10", "--perms", "0700", "--dir", "/d", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --size must be followed by --tmpfs, not --bind (argument 3)\n",
-		   "--size", "10", "--bind", "/a", "/b", "true");
+	           "--size", "10", "--bind", "/a", "/b", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --size must be followed by --tmpfs, but no option follows it (argument "
-		   "1)\n",
-		   "--size", "10", "true");
+	           "nsbox: --size must be followed by --tmpfs, but no option follows it (argument "
+	           "1)\n",
+	           "--size", "10", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --size: given twice for the same operation (argument 3)\n",
-		   "--size", "10", "--size", "20", "--tmpfs", "/t", "true");
+	           "--size", "10", "--size", "20", "--tmpfs", "/t", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --size takes 1 argument (BYTES), got 0 (argument 1)\n",
-		   "--size");
+	           "--size");
 }
 END_TEST
 
@@ -1111,7 +1110,7 @@ START_TEST(test_args_kinds)
 		ck_assert_uint_eq(config_flags(), F_IPC | F_PID);
 		ck_assert_uint_eq(cfg.n_ops, 2);
 		assert_op(0, (struct op_want){NSB_OP_BIND, 0, "--bind", -1, "/usr", "/usr", -1, -1,
-					      0});
+		                              0});
 		assert_op(1, (struct op_want){NSB_OP_DIR, 0, "--dir", 4, NULL, "/d", -1, -1, 0});
 		ck_assert_uint_eq(cfg.n_env, 1);
 		ck_assert_str_eq(cfg.env[0].name, "A");
@@ -1159,7 +1158,7 @@ START_TEST(test_args_edge_cases)
 
 	/* Modifiers reach across --args in both directions. */
 	fd = DATA("--perms\0"
-		  "0700");
+	          "0700");
 	PARSE_OK("--args", fd_str(fd), "--tmpfs", "/t", "true");
 	assert_op(0, (struct op_want){NSB_OP_TMPFS, 0, "--tmpfs", 3, NULL, "/t", -1, 0700, 0});
 	fd = DATA("--tmpfs\0/t");
@@ -1193,47 +1192,47 @@ START_TEST(test_args_invalid)
 	int fd;
 
 	fd = DATA("--unshare-pid\0--args\0"
-		  "0");
+	          "0");
 	EXPECT_ERR(-EINVAL, "nsbox: --args not supported in arguments file\n", "--args", fd_str(fd),
-		   "true");
+	           "true");
 	fd = DATA("--args");
 	EXPECT_ERR(-EINVAL, "nsbox: --args not supported in arguments file\n", "--args", fd_str(fd),
-		   "true");
+	           "true");
 	fd = DATA("--bind\0/a");
 	EXPECT_ERR(-EINVAL, "nsbox: --bind takes 2 arguments (SRC DEST), got 1 (in --args data)\n",
-		   "--args", fd_str(fd), "/b", "true");
+	           "--args", fd_str(fd), "/b", "true");
 	fd = DATA("--chmod\0"
-		  "999\0/x");
+	          "999\0/x");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --chmod: invalid mode '999' (in --args data): expected octal at most "
-		   "07777\n",
-		   "--args", fd_str(fd), "true");
+	           "nsbox: --chmod: invalid mode '999' (in --args data): expected octal at most "
+	           "07777\n",
+	           "--args", fd_str(fd), "true");
 	fd = DATA("--bogus");
 	EXPECT_ERR(-EINVAL, "nsbox: Unknown option --bogus (in --args data)\n", "--args",
-		   fd_str(fd), "true");
+	           fd_str(fd), "true");
 	fd = DATA("--perms\0"
-		  "0700");
+	          "0700");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --perms must be followed by an option that creates a file, not --bind "
-		   "(argument 3)\n",
-		   "--args", fd_str(fd), "--bind", "/a", "/b", "true");
+	           "nsbox: --perms must be followed by an option that creates a file, not --bind "
+	           "(argument 3)\n",
+	           "--args", fd_str(fd), "--bind", "/a", "/b", "true");
 	fd = DATA("--unshare-pid\0--uid\0"
-		  "5");
+	          "5");
 	real_uid = 0;
 	EXPECT_ERR(-EINVAL, "nsbox: --uid requires --unshare-user (in --args data)\n", "--args",
-		   fd_str(fd), "true");
+	           fd_str(fd), "true");
 	real_uid = 1000;
 
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --args: Invalid fd: x (argument 2): expected a decimal number from 0 "
-		   "to 2147483647\n",
-		   "--args", "x", "true");
+	           "nsbox: --args: Invalid fd: x (argument 2): expected a decimal number from 0 "
+	           "to 2147483647\n",
+	           "--args", "x", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --args: Invalid fd: -1 (argument 2): expected a decimal number from 0 "
-		   "to 2147483647\n",
-		   "--args", "-1", "true");
+	           "nsbox: --args: Invalid fd: -1 (argument 2): expected a decimal number from 0 "
+	           "to 2147483647\n",
+	           "--args", "-1", "true");
 	EXPECT_ERR(-EBADF, "nsbox: --args: cannot read fd 999 (argument 2): Bad file descriptor\n",
-		   "--args", "999", "true");
+	           "--args", "999", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --args takes 1 argument (FD), got 0 (argument 1)\n", "--args");
 }
 END_TEST
@@ -1255,9 +1254,9 @@ START_TEST(test_args_too_much_data)
 
 	fd = data_fd(FD_PIPE, big, mib + 1);
 	snprintf(msg, sizeof(msg),
-		 "nsbox: --args: too much data on fd %d (argument 2): at most 1048576 bytes per fd "
-		 "and 16777216 in total\n",
-		 fd);
+	         "nsbox: --args: too much data on fd %d (argument 2): at most 1048576 bytes per fd "
+	         "and 16777216 in total\n",
+	         fd);
 	expect_err_list(-E2BIG, msg, ARGV("--args", fd_str(fd), "true"));
 	ck_assert(fd_is_closed(fd));
 	reap_writers();
@@ -1271,9 +1270,9 @@ START_TEST(test_args_too_much_data)
 	list[2 * 17 + 1] = "true";
 	list[2 * 17 + 2] = NULL;
 	snprintf(msg, sizeof(msg),
-		 "nsbox: --args: too much data on fd %s (argument 34): at most 1048576 bytes per "
-		 "fd and 16777216 in total\n",
-		 list[2 * 17]);
+	         "nsbox: --args: too much data on fd %s (argument 34): at most 1048576 bytes per "
+	         "fd and 16777216 in total\n",
+	         list[2 * 17]);
 	expect_err_list(-E2BIG, msg, list);
 	for (i = 0; i < 17; i++)
 		free((char *)list[2 + 2 * i]);
@@ -1310,7 +1309,7 @@ START_TEST(test_args_thousands)
 		reap_writers();
 		ck_assert_uint_eq(cfg.n_ops, 4000);
 		ck_assert_str_eq(cfg.ops[3999].dest,
-				 "/a/fairly/long/destination/path/to/cross/the/pipe/3999");
+		                 "/a/fairly/long/destination/path/to/cross/the/pipe/3999");
 		ck_assert_int_eq(cfg.ops[3999].argpos, -1);
 	}
 	free(data);
@@ -1338,9 +1337,9 @@ START_TEST(test_max_args_argv)
 	list[NSB_MAX_ARGS + 1] = "--unshare-ipc";
 	list[NSB_MAX_ARGS + 2] = "true";
 	snprintf(msg, sizeof(msg),
-		 "nsbox: too many arguments (argument %d): at most 9000 are accepted, counting "
-		 "those read by --args\n",
-		 NSB_MAX_ARGS + 1);
+	         "nsbox: too many arguments (argument %d): at most 9000 are accepted, counting "
+	         "those read by --args\n",
+	         NSB_MAX_ARGS + 1);
 	expect_err_list(-E2BIG, msg, list);
 	free(list);
 }
@@ -1362,18 +1361,18 @@ START_TEST(test_max_args_with_args)
 	data = make_dir_data(4500, &len);
 	fd = data_fd(FD_MEMFD, data, len);
 	expect_err_list(-E2BIG,
-			"nsbox: too many arguments (in --args data): at most 9000 are accepted, "
-			"counting those read by --args\n",
-			ARGV("--args", fd_str(fd), "true"));
+	                "nsbox: too many arguments (in --args data): at most 9000 are accepted, "
+	                "counting those read by --args\n",
+	                ARGV("--args", fd_str(fd), "true"));
 	free(data);
 
 	/* The count carries on into argv after the data. */
 	data = make_dir_data(4499, &len);
 	fd = data_fd(FD_MEMFD, data, len);
 	expect_err_list(-E2BIG,
-			"nsbox: too many arguments (argument 3): at most 9000 are accepted, "
-			"counting those read by --args\n",
-			ARGV("--args", fd_str(fd), "--unshare-pid", "true"));
+	                "nsbox: too many arguments (argument 3): at most 9000 are accepted, "
+	                "counting those read by --args\n",
+	                ARGV("--args", fd_str(fd), "--unshare-pid", "true"));
 	free(data);
 }
 END_TEST
@@ -1381,79 +1380,79 @@ END_TEST
 /* ---- usage -------------------------------------------------------------- */
 
 static const char *const implemented[] = {
-	"--help",
-	"--version",
-	"--args FD",
-	"--argv0 VALUE",
-	"--level-prefix",
-	"--unshare-user",
-	"--unshare-user-try",
-	"--unshare-ipc",
-	"--unshare-pid",
-	"--unshare-net",
-	"--unshare-uts",
-	"--unshare-cgroup",
-	"--unshare-cgroup-try",
-	"--unshare-all",
-	"--share-net",
-	"--uid UID",
-	"--gid GID",
-	"--hostname NAME",
-	"--chdir DIR",
-	"--setenv VAR VALUE",
-	"--unsetenv VAR",
-	"--clearenv",
-	"--new-session",
-	"--die-with-parent",
-	"--as-pid-1",
-	"--bind SRC DEST",
-	"--bind-try SRC DEST",
-	"--ro-bind SRC DEST",
-	"--ro-bind-try SRC DEST",
-	"--dev-bind SRC DEST",
-	"--dev-bind-try SRC DEST",
-	"--remount-ro DEST",
-	"--proc DEST",
-	"--dev DEST",
-	"--tmpfs DEST",
-	"--mqueue DEST",
-	"--dir DEST",
-	"--file FD DEST",
-	"--bind-data FD DEST",
-	"--ro-bind-data FD DEST",
-	"--symlink TARGET DEST",
-	"--chmod OCTAL PATH",
-	"--perms OCTAL",
-	"--size BYTES",
-	"--userns FD",
-	"--userns2 FD",
-	"--pidns FD",
-	"--disable-userns",
-	"--assert-userns-disabled",
-	"--cap-add CAP",
-	"--cap-drop CAP",
-	"--rlimit NAME=SOFT[:HARD]",
-	"--lock-file DEST",
-	"--sync-fd FD",
-	"--block-fd FD",
-	"--userns-block-fd FD",
-	"--info-fd FD",
-	"--json-status-fd FD",
-	"--no-forward-signals",
-	"--kill-on-exit",
-	"--exec-label LABEL",
-	"--file-label LABEL",
-	"--seccomp FD",
-	"--add-seccomp-fd FD",
-	"--seccomp-profile NAME",
-	"--seccomp-policy FILE",
-	"--not-a-security-boundary",
-	"--bind-fd FD DEST",
-	"--ro-bind-fd FD DEST",
-	"--overlay-src SRC",
-	"--overlay RWSRC WORKDIR DEST",
-	"--tmp-overlay DEST",
-	"--ro-overlay DEST",
+        "--help",
+        "--version",
+        "--args FD",
+        "--argv0 VALUE",
+        "--level-prefix",
+        "--unshare-user",
+        "--unshare-user-try",
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup",
+        "--unshare-cgroup-try",
+        "--unshare-all",
+        "--share-net",
+        "--uid UID",
+        "--gid GID",
+        "--hostname NAME",
+        "--chdir DIR",
+        "--setenv VAR VALUE",
+        "--unsetenv VAR",
+        "--clearenv",
+        "--new-session",
+        "--die-with-parent",
+        "--as-pid-1",
+        "--bind SRC DEST",
+        "--bind-try SRC DEST",
+        "--ro-bind SRC DEST",
+        "--ro-bind-try SRC DEST",
+        "--dev-bind SRC DEST",
+        "--dev-bind-try SRC DEST",
+        "--remount-ro DEST",
+        "--proc DEST",
+        "--dev DEST",
+        "--tmpfs DEST",
+        "--mqueue DEST",
+        "--dir DEST",
+        "--file FD DEST",
+        "--bind-data FD DEST",
+        "--ro-bind-data FD DEST",
+        "--symlink TARGET DEST",
+        "--chmod OCTAL PATH",
+        "--perms OCTAL",
+        "--size BYTES",
+        "--userns FD",
+        "--userns2 FD",
+        "--pidns FD",
+        "--disable-userns",
+        "--assert-userns-disabled",
+        "--cap-add CAP",
+        "--cap-drop CAP",
+        "--rlimit NAME=SOFT[:HARD]",
+        "--lock-file DEST",
+        "--sync-fd FD",
+        "--block-fd FD",
+        "--userns-block-fd FD",
+        "--info-fd FD",
+        "--json-status-fd FD",
+        "--no-forward-signals",
+        "--kill-on-exit",
+        "--exec-label LABEL",
+        "--file-label LABEL",
+        "--seccomp FD",
+        "--add-seccomp-fd FD",
+        "--seccomp-profile NAME",
+        "--seccomp-policy FILE",
+        "--not-a-security-boundary",
+        "--bind-fd FD DEST",
+        "--ro-bind-fd FD DEST",
+        "--overlay-src SRC",
+        "--overlay RWSRC WORKDIR DEST",
+        "--tmp-overlay DEST",
+        "--ro-overlay DEST",
 };
 
 START_TEST(test_usage)
@@ -1544,10 +1543,10 @@ START_TEST(test_usage_options_parse)
 		list[n++] = "true";
 		list[n] = NULL;
 		r = parse_list(list);
-		ck_assert_msg(r == (strcmp(name, "--help") == 0	     ? NSB_CLI_HELP
-				    : strcmp(name, "--version") == 0 ? NSB_CLI_VERSION
-								     : NSB_CLI_RUN),
-			      "%s: %d, %s", name, r, logged());
+		ck_assert_msg(r == (strcmp(name, "--help") == 0      ? NSB_CLI_HELP
+		                    : strcmp(name, "--version") == 0 ? NSB_CLI_VERSION
+		                                                     : NSB_CLI_RUN),
+		              "%s: %d, %s", name, r, logged());
 	}
 }
 END_TEST

@@ -105,7 +105,7 @@ static void expect_err_list(int err, const char *msg, const char *const *list)
 
 	ck_assert_msg(r == err, "%s ...: got %d, expected %d; log: %s", list[1], r, err, logged());
 	ck_assert_msg(strcmp(logged(), msg) == 0, "%s ...: logged\n%s\nexpected\n%s", list[1],
-		      logged(), msg);
+	              logged(), msg);
 	ck_assert_ptr_null(cfg.ops);
 	ck_assert_ptr_null(cfg.owned);
 	ck_assert_ptr_null(cfg.command);
@@ -124,8 +124,8 @@ static void assert_str_or_null(const char *got, const char *want)
 /* Op i is an overlay of kind with these upper/work dirs, dest and layers
  * (NULL-terminated, bottom first). */
 static void assert_overlay(size_t i, enum nsb_op_kind kind, const char *opt, int argpos,
-			   const char *upper, const char *work, const char *dest,
-			   const char *const *layers)
+                           const char *upper, const char *work, const char *dest,
+                           const char *const *layers)
 {
 	const struct nsb_op *op;
 	size_t n = 0;
@@ -167,7 +167,7 @@ static int data_fd(const char *data, size_t len)
 START_TEST(test_overlay)
 {
 	PARSE_OK("--overlay-src", "/l1", "--overlay-src", "l2", "--overlay", "/up", "wk", "/d",
-		 "true");
+	         "true");
 	ck_assert_uint_eq(cfg.n_ops, 1);
 	assert_overlay(0, NSB_OP_OVERLAY, "--overlay", 5, "/up", "wk", "/d", LAYERS("/l1", "l2"));
 
@@ -176,15 +176,15 @@ START_TEST(test_overlay)
 	assert_overlay(0, NSB_OP_TMP_OVERLAY, "--tmp-overlay", 3, NULL, NULL, "/d", LAYERS("/l"));
 
 	PARSE_OK("--overlay-src", "/a", "--overlay-src", "/b", "--overlay-src", "/c",
-		 "--ro-overlay", "/d", "true");
+	         "--ro-overlay", "/d", "true");
 	ck_assert_uint_eq(cfg.n_ops, 1);
 	assert_overlay(0, NSB_OP_RO_OVERLAY, "--ro-overlay", 7, NULL, NULL, "/d",
-		       LAYERS("/a", "/b", "/c"));
+	               LAYERS("/a", "/b", "/c"));
 
 	/* Awkward characters are kept as given (escaped only for the kernel). */
 	PARSE_OK("--overlay-src", "a,b:c\\d", "--tmp-overlay", "/x:y", "true");
 	assert_overlay(0, NSB_OP_TMP_OVERLAY, "--tmp-overlay", 3, NULL, NULL, "/x:y",
-		       LAYERS("a,b:c\\d"));
+	               LAYERS("a,b:c\\d"));
 }
 END_TEST
 
@@ -193,8 +193,8 @@ START_TEST(test_overlay_order)
 	/* Layers belong to the next overlay only, and overlays are ordinary
 	 * ordered operations. */
 	PARSE_OK("--bind", "/s", "/b", "--overlay-src", "/a", "--tmp-overlay", "/t",
-		 "--overlay-src", "/b", "--overlay-src", "/c", "--ro-overlay", "/r", "--dir", "/d",
-		 "true");
+	         "--overlay-src", "/b", "--overlay-src", "/c", "--ro-overlay", "/r", "--dir", "/d",
+	         "true");
 	ck_assert_uint_eq(cfg.n_ops, 4);
 	ck_assert_int_eq(cfg.ops[0].kind, NSB_OP_BIND);
 	ck_assert_uint_eq(cfg.ops[0].n_layers, 0);
@@ -202,13 +202,13 @@ START_TEST(test_overlay_order)
 	ck_assert_ptr_null(cfg.ops[0].workdir);
 	assert_overlay(1, NSB_OP_TMP_OVERLAY, "--tmp-overlay", 6, NULL, NULL, "/t", LAYERS("/a"));
 	assert_overlay(2, NSB_OP_RO_OVERLAY, "--ro-overlay", 12, NULL, NULL, "/r",
-		       LAYERS("/b", "/c"));
+	               LAYERS("/b", "/c"));
 	ck_assert_int_eq(cfg.ops[3].kind, NSB_OP_DIR);
 
 	/* The same source twice is the kernel's business, not the parser's. */
 	PARSE_OK("--overlay-src", "/a", "--overlay-src", "/a", "--ro-overlay", "/r", "true");
 	assert_overlay(0, NSB_OP_RO_OVERLAY, "--ro-overlay", 5, NULL, NULL, "/r",
-		       LAYERS("/a", "/a"));
+	               LAYERS("/a", "/a"));
 }
 END_TEST
 
@@ -223,13 +223,12 @@ START_TEST(test_overlay_args)
 	snprintf(fd, sizeof(fd), "%d", f);
 	PARSE_OK("--args", fd, "--ro-overlay", "/r", "true");
 	assert_overlay(0, NSB_OP_RO_OVERLAY, "--ro-overlay", 3, NULL, NULL, "/r",
-		       LAYERS("/a", "/b"));
+	               LAYERS("/a", "/b"));
 
 	f = data_fd("--tmp-overlay\0/t", 17);
 	snprintf(fd, sizeof(fd), "%d", f);
 	PARSE_OK("--overlay-src", "/a", "--args", fd, "true");
-	assert_overlay(0, NSB_OP_TMP_OVERLAY, "--tmp-overlay", -1, NULL, NULL, "/t",
-		       LAYERS("/a"));
+	assert_overlay(0, NSB_OP_TMP_OVERLAY, "--tmp-overlay", -1, NULL, NULL, "/t", LAYERS("/a"));
 }
 END_TEST
 
@@ -264,9 +263,9 @@ START_TEST(test_overlay_many_layers)
 	r = parse_list(list);
 	ck_assert_int_eq(r, -E2BIG);
 	snprintf(msg, sizeof(msg),
-		 "nsbox: --overlay-src: too many layers (argument %zu): an overlay takes at most "
-		 "%d\n",
-		 2 * n - 1, NSB_OVERLAY_MAX_LAYERS);
+	         "nsbox: --overlay-src: too many layers (argument %zu): an overlay takes at most "
+	         "%d\n",
+	         2 * n - 1, NSB_OVERLAY_MAX_LAYERS);
 	ck_assert_str_eq(logged(), msg);
 	ck_assert_ptr_null(cfg.ops);
 	free(list);
@@ -278,89 +277,88 @@ END_TEST
 START_TEST(test_overlay_too_few_layers)
 {
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --tmp-overlay requires at least 1 --overlay-src before it, got 0 "
-		   "(argument 1)\n",
-		   "--tmp-overlay", "/d", "true");
+	           "nsbox: --tmp-overlay requires at least 1 --overlay-src before it, got 0 "
+	           "(argument 1)\n",
+	           "--tmp-overlay", "/d", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --overlay requires at least 1 --overlay-src before it, got 0 "
-		   "(argument 3)\n",
-		   "--dir", "/x", "--overlay", "/u", "/w", "/d", "true");
+	           "nsbox: --overlay requires at least 1 --overlay-src before it, got 0 "
+	           "(argument 3)\n",
+	           "--dir", "/x", "--overlay", "/u", "/w", "/d", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --ro-overlay requires at least 2 --overlay-src before it, got 0 "
-		   "(argument 1)\n",
-		   "--ro-overlay", "/d", "true");
+	           "nsbox: --ro-overlay requires at least 2 --overlay-src before it, got 0 "
+	           "(argument 1)\n",
+	           "--ro-overlay", "/d", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --ro-overlay requires at least 2 --overlay-src before it, got 1 "
-		   "(argument 3)\n",
-		   "--overlay-src", "/a", "--ro-overlay", "/d", "true");
+	           "nsbox: --ro-overlay requires at least 2 --overlay-src before it, got 1 "
+	           "(argument 3)\n",
+	           "--overlay-src", "/a", "--ro-overlay", "/d", "true");
 	/* The layers of an earlier overlay are used up. */
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --tmp-overlay requires at least 1 --overlay-src before it, got 0 "
-		   "(argument 5)\n",
-		   "--overlay-src", "/a", "--tmp-overlay", "/d", "--tmp-overlay", "/e", "true");
+	           "nsbox: --tmp-overlay requires at least 1 --overlay-src before it, got 0 "
+	           "(argument 5)\n",
+	           "--overlay-src", "/a", "--tmp-overlay", "/d", "--tmp-overlay", "/e", "true");
 }
 END_TEST
 
 START_TEST(test_overlay_src_misplaced)
 {
-	static const char *const followers[] = {"--bind", "--dir", "--tmpfs", "--setenv",
-						"--perms", "--size", "--unshare-all", "--bind-fd"};
+	static const char *const followers[] = {"--bind",  "--dir",  "--tmpfs",       "--setenv",
+	                                        "--perms", "--size", "--unshare-all", "--bind-fd"};
 	char msg[256];
 
 	for (size_t i = 0; i < sizeof(followers) / sizeof(followers[0]); i++) {
 		snprintf(msg, sizeof(msg),
-			 "nsbox: --overlay-src must be followed by another --overlay-src, "
-			 "--overlay, --tmp-overlay or --ro-overlay, not %s (argument 3)\n",
-			 followers[i]);
+		         "nsbox: --overlay-src must be followed by another --overlay-src, "
+		         "--overlay, --tmp-overlay or --ro-overlay, not %s (argument 3)\n",
+		         followers[i]);
 		/* Refused before its arguments are looked at. */
 		expect_err_list(-EINVAL, msg,
-				ARGV("--overlay-src", "/a", followers[i], "1", "2", "true"));
+		                ARGV("--overlay-src", "/a", followers[i], "1", "2", "true"));
 	}
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --overlay-src must be followed by another --overlay-src, --overlay, "
-		   "--tmp-overlay or --ro-overlay, but no option follows it (argument 3)\n",
-		   "--overlay-src", "/a", "--overlay-src", "/b", "true");
+	           "nsbox: --overlay-src must be followed by another --overlay-src, --overlay, "
+	           "--tmp-overlay or --ro-overlay, but no option follows it (argument 3)\n",
+	           "--overlay-src", "/a", "--overlay-src", "/b", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --overlay-src must be followed by another --overlay-src, --overlay, "
-		   "--tmp-overlay or --ro-overlay, but no option follows it (argument 1)\n",
-		   "--overlay-src", "/a", "--", "true");
+	           "nsbox: --overlay-src must be followed by another --overlay-src, --overlay, "
+	           "--tmp-overlay or --ro-overlay, but no option follows it (argument 1)\n",
+	           "--overlay-src", "/a", "--", "true");
 	/* The other modifiers do not pass through a layer either. */
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --perms must be followed by an option that creates a file, not "
-		   "--overlay-src (argument 3)\n",
-		   "--perms", "0700", "--overlay-src", "/a", "--tmp-overlay", "/d", "true");
+	           "nsbox: --perms must be followed by an option that creates a file, not "
+	           "--overlay-src (argument 3)\n",
+	           "--perms", "0700", "--overlay-src", "/a", "--tmp-overlay", "/d", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --size must be followed by --tmpfs, not --overlay-src (argument 3)\n",
-		   "--size", "100", "--overlay-src", "/a", "--tmp-overlay", "/d", "true");
+	           "nsbox: --size must be followed by --tmpfs, not --overlay-src (argument 3)\n",
+	           "--size", "100", "--overlay-src", "/a", "--tmp-overlay", "/d", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --perms must be followed by an option that creates a file, not "
-		   "--tmp-overlay (argument 3)\n",
-		   "--perms", "0700", "--tmp-overlay", "/d", "true");
+	           "nsbox: --perms must be followed by an option that creates a file, not "
+	           "--tmp-overlay (argument 3)\n",
+	           "--perms", "0700", "--tmp-overlay", "/d", "true");
 }
 END_TEST
 
 START_TEST(test_overlay_bad_args)
 {
 	EXPECT_ERR(-EINVAL, "nsbox: --overlay-src: SRC must not be empty (argument 2)\n",
-		   "--overlay-src", "", "--tmp-overlay", "/d", "true");
+	           "--overlay-src", "", "--tmp-overlay", "/d", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --overlay: RWSRC must not be empty (argument 4)\n",
-		   "--overlay-src", "/a", "--overlay", "", "/w", "/d", "true");
+	           "--overlay-src", "/a", "--overlay", "", "/w", "/d", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --overlay: WORKDIR must not be empty (argument 5)\n",
-		   "--overlay-src", "/a", "--overlay", "/u", "", "/d", "true");
+	           "--overlay-src", "/a", "--overlay", "/u", "", "/d", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --overlay: DEST must not be empty (argument 6)\n",
-		   "--overlay-src", "/a", "--overlay", "/u", "/w", "", "true");
+	           "--overlay-src", "/a", "--overlay", "/u", "/w", "", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --tmp-overlay: DEST must not be empty (argument 4)\n",
-		   "--overlay-src", "/a", "--tmp-overlay", "", "true");
+	           "--overlay-src", "/a", "--tmp-overlay", "", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --ro-overlay: DEST must not be empty (argument 6)\n",
-		   "--overlay-src", "/a", "--overlay-src", "/b", "--ro-overlay", "", "true");
+	           "--overlay-src", "/a", "--overlay-src", "/b", "--ro-overlay", "", "true");
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --overlay takes 3 arguments (RWSRC WORKDIR DEST), got 2 (argument 3)\n",
-		   "--overlay-src", "/a", "--overlay", "/u", "/w");
+	           "nsbox: --overlay takes 3 arguments (RWSRC WORKDIR DEST), got 2 (argument 3)\n",
+	           "--overlay-src", "/a", "--overlay", "/u", "/w");
 	EXPECT_ERR(-EINVAL, "nsbox: --overlay-src takes 1 argument (SRC), got 0 (argument 1)\n",
-		   "--overlay-src");
-	EXPECT_ERR(-EINVAL,
-		   "nsbox: --tmp-overlay takes 1 argument (DEST), got 0 (argument 3)\n",
-		   "--overlay-src", "/a", "--tmp-overlay");
+	           "--overlay-src");
+	EXPECT_ERR(-EINVAL, "nsbox: --tmp-overlay takes 1 argument (DEST), got 0 (argument 3)\n",
+	           "--overlay-src", "/a", "--tmp-overlay");
 }
 END_TEST
 
@@ -396,21 +394,21 @@ START_TEST(test_bind_fd)
 
 		for (size_t j = 0; j < sizeof(bad_fd) / sizeof(bad_fd[0]); j++) {
 			snprintf(msg, sizeof(msg),
-				 "nsbox: %s: Invalid fd: %s (argument 2): expected a decimal "
-				 "number from 0 to 2147483647\n",
-				 o, bad_fd[j]);
+			         "nsbox: %s: Invalid fd: %s (argument 2): expected a decimal "
+			         "number from 0 to 2147483647\n",
+			         o, bad_fd[j]);
 			expect_err_list(bad_fd[j][0] == '2' ? -ERANGE : -EINVAL, msg,
-					ARGV(o, bad_fd[j], "/d", "true"));
+			                ARGV(o, bad_fd[j], "/d", "true"));
 		}
 		snprintf(msg, sizeof(msg), "nsbox: %s: DEST must not be empty (argument 3)\n", o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "3", "", "true"));
 		snprintf(msg, sizeof(msg),
-			 "nsbox: %s takes 2 arguments (FD DEST), got 1 (argument 1)\n", o);
+		         "nsbox: %s takes 2 arguments (FD DEST), got 1 (argument 1)\n", o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "3"));
 		snprintf(msg, sizeof(msg),
-			 "nsbox: --perms must be followed by an option that creates a file, not "
-			 "%s (argument 3)\n",
-			 o);
+		         "nsbox: --perms must be followed by an option that creates a file, not "
+		         "%s (argument 3)\n",
+		         o);
 		expect_err_list(-EINVAL, msg, ARGV("--perms", "0700", o, "3", "/d", "true"));
 	}
 }
@@ -449,13 +447,13 @@ START_TEST(test_not_a_security_boundary)
 	ck_assert(cfg.not_a_security_boundary);
 	/* A flag: repeating it changes nothing and says nothing. */
 	PARSE_OK("--not-a-security-boundary", "--bind", "/a", "/b", "--not-a-security-boundary",
-		 "true");
+	         "true");
 	ck_assert(cfg.not_a_security_boundary);
 	ck_assert_uint_eq(cfg.n_ops, 1);
 	EXPECT_ERR(-EINVAL,
-		   "nsbox: --perms must be followed by an option that creates a file, not "
-		   "--not-a-security-boundary (argument 3)\n",
-		   "--perms", "0700", "--not-a-security-boundary", "--tmpfs", "/t", "true");
+	           "nsbox: --perms must be followed by an option that creates a file, not "
+	           "--not-a-security-boundary (argument 3)\n",
+	           "--perms", "0700", "--not-a-security-boundary", "--tmpfs", "/t", "true");
 }
 END_TEST
 
@@ -463,23 +461,24 @@ START_TEST(test_setup_weakened)
 {
 	struct nsb_config c = {0};
 
-	ck_assert_int_eq(nsb_setup_weakened(&c, -EPERM, "--ro-bind: cannot set the flags of '%s'",
-					    "/x"),
-			 -EPERM);
-	ck_assert_str_eq(logged(),
-			 "nsbox: --ro-bind: cannot set the flags of '/x': Operation not permitted\n");
+	ck_assert_int_eq(
+	        nsb_setup_weakened(&c, -EPERM, "--ro-bind: cannot set the flags of '%s'", "/x"),
+	        -EPERM);
+	ck_assert_str_eq(
+	        logged(),
+	        "nsbox: --ro-bind: cannot set the flags of '/x': Operation not permitted\n");
 	reset();
 	c.not_a_security_boundary = true;
-	ck_assert_int_eq(nsb_setup_weakened(&c, EACCES, "--proc: cannot make '%s' read-only",
-					    "/proc/sys"),
-			 0);
+	ck_assert_int_eq(
+	        nsb_setup_weakened(&c, EACCES, "--proc: cannot make '%s' read-only", "/proc/sys"),
+	        0);
 	ck_assert_str_eq(logged(), "nsbox: --proc: cannot make '/proc/sys' read-only: Permission "
-				   "denied (going on: --not-a-security-boundary)\n");
+	                           "denied (going on: --not-a-security-boundary)\n");
 	reset();
 	nsb_log_set_level_prefix(true);
 	ck_assert_int_eq(nsb_setup_weakened(&c, -EPERM, "x"), 0);
 	ck_assert_str_eq(logged(), "<4>nsbox: x: Operation not permitted (going on: "
-				   "--not-a-security-boundary)\n");
+	                           "--not-a-security-boundary)\n");
 	nsb_log_set_level_prefix(false);
 }
 END_TEST
@@ -489,15 +488,15 @@ END_TEST
 START_TEST(test_escape)
 {
 	static const char *const cases[][2] = {
-		{"", ""},
-		{"/usr", "/usr"},
-		{"a,b", "a\\,b"},
-		{"a:b", "a\\:b"},
-		{"a\\b", "a\\\\b"},
-		{",:\\", "\\,\\:\\\\"},
-		{"/x/y z=1", "/x/y z=1"},
-		{"\\\\", "\\\\\\\\"},
-		{"/lowerdir=x,upperdir=/tmp", "/lowerdir=x\\,upperdir=/tmp"},
+	        {"", ""},
+	        {"/usr", "/usr"},
+	        {"a,b", "a\\,b"},
+	        {"a:b", "a\\:b"},
+	        {"a\\b", "a\\\\b"},
+	        {",:\\", "\\,\\:\\\\"},
+	        {"/x/y z=1", "/x/y z=1"},
+	        {"\\\\", "\\\\\\\\"},
+	        {"/lowerdir=x,upperdir=/tmp", "/lowerdir=x\\,upperdir=/tmp"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -619,8 +618,9 @@ static int check_overlay_mount(const char *base, enum nsb_overlay_how how, bool 
 	int lower[2], fd, mnt;
 	struct nsb_overlay ov = {.lower = lower, .n_lower = 2, .upper = -1, .work = -1};
 
-	if (make_dir(base, "a,b", low1, sizeof(low1)) || make_dir(base, "c:d\\e", low2, sizeof(low2)) ||
-	    make_dir(base, "u,p", up, sizeof(up)) || make_dir(base, "w:k", wk, sizeof(wk)) ||
+	if (make_dir(base, "a,b", low1, sizeof(low1)) ||
+	    make_dir(base, "c:d\\e", low2, sizeof(low2)) || make_dir(base, "u,p", up, sizeof(up)) ||
+	    make_dir(base, "w:k", wk, sizeof(wk)) ||
 	    make_dir(base, "scratch", scratch, sizeof(scratch)))
 		return __LINE__;
 	if (put_file(low1, "f", "bottom") || put_file(low1, "g", "bottom") ||
@@ -638,7 +638,7 @@ static int check_overlay_mount(const char *base, enum nsb_overlay_how how, bool 
 		return -1;
 	if (mnt < 0) {
 		fprintf(stderr, "overlay (how %d, ro %d): %s (%s)\n", (int)how, ro, strerror(-mnt),
-			why);
+		        why);
 		return __LINE__;
 	}
 	if (read_at(mnt, "f", buf, sizeof(buf)) || strcmp(buf, "top") != 0)
@@ -676,8 +676,10 @@ START_TEST(test_overlay_kernel)
 		enum nsb_overlay_how how;
 		bool ro;
 	} cases[] = {
-		{NSB_OVERLAY_BY_PATH, false}, {NSB_OVERLAY_BY_PATH, true}, {NSB_OVERLAY_AUTO, false},
-		{NSB_OVERLAY_AUTO, true},
+	        {NSB_OVERLAY_BY_PATH, false},
+	        {NSB_OVERLAY_BY_PATH, true},
+	        {NSB_OVERLAY_AUTO, false},
+	        {NSB_OVERLAY_AUTO, true},
 	};
 	const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	char base[PATH_MAX];
@@ -719,7 +721,7 @@ START_TEST(test_overlay_kernel)
 	ck_assert(WIFEXITED(st));
 	if (WEXITSTATUS(st) == 77 || WEXITSTATUS(st) == 78) {
 		fprintf(stderr, "test_overlay_kernel: no %s here, not checked\n",
-			WEXITSTATUS(st) == 77 ? "user namespace" : "new mount API");
+		        WEXITSTATUS(st) == 77 ? "user namespace" : "new mount API");
 		return;
 	}
 	ck_assert_int_eq(WEXITSTATUS(st), 0);

@@ -519,7 +519,7 @@ START_TEST(test_userns_rules)
 	           "--unshare-user", "--userns", "3", "true");
 	/* --unshare-all implies --unshare-user-try: refused with --userns too. */
 	EXPECT_ERR(-EINVAL, "nsbox: --userns is not compatible with --unshare-all (argument 2)\n",
-		   "--unshare-all", "--userns", "3", "true");
+	           "--unshare-all", "--userns", "3", "true");
 	EXPECT_ERR(-EINVAL,
 	           "nsbox: --unshare-user-try is not compatible with --userns (argument 3)\n",
 	           "--userns", "3", "--unshare-user-try", "true");

@@ -18,21 +18,21 @@ struct u64_case {
 
 /* Inputs that every parser must refuse as syntax errors. */
 static const char *const junk[] = {
-	"", " 1", "1 ", "+1", "-1", "-0", "1x", "x1", "\t2", "1\n", "0.5", "1e3", "\xd9\xa1",
+        "", " 1", "1 ", "+1", "-1", "-0", "1x", "x1", "\t2", "1\n", "0.5", "1e3", "\xd9\xa1",
 };
 
 START_TEST(test_fd)
 {
 	static const struct u64_case cases[] = {
-		{"0", 0, 0},
-		{"1", 0, 1},
-		{"007", 0, 7},
-		{"2147483647", 0, INT_MAX},
-		{"2147483648", -ERANGE, 0},
-		{"99999999999999999999999", -ERANGE, 0},
-		{"0x10", -EINVAL, 0},
-		{"3a", -EINVAL, 0},
-		{"99999999999999999999999x", -EINVAL, 0},
+	        {"0", 0, 0},
+	        {"1", 0, 1},
+	        {"007", 0, 7},
+	        {"2147483647", 0, INT_MAX},
+	        {"2147483648", -ERANGE, 0},
+	        {"99999999999999999999999", -ERANGE, 0},
+	        {"0x10", -EINVAL, 0},
+	        {"3a", -EINVAL, 0},
+	        {"99999999999999999999999x", -EINVAL, 0},
 	};
 	size_t i;
 
@@ -41,7 +41,7 @@ START_TEST(test_fd)
 		int r = nsb_parse_fd(cases[i].s, &v);
 
 		ck_assert_msg(r == cases[i].r, "'%s': got %d, expected %d", cases[i].s, r,
-			      cases[i].r);
+		              cases[i].r);
 		if (r == 0)
 			ck_assert_int_eq(v, (int)cases[i].v);
 		else
@@ -60,16 +60,16 @@ END_TEST
 START_TEST(test_id)
 {
 	static const struct u64_case cases[] = {
-		{"0", 0, 0},
-		{"1000", 0, 1000},
-		{"65534", 0, 65534},
-		{"2147483648", 0, 2147483648u}, /* past INT_MAX: bubblewrap's bug */
-		{"4294967294", 0, 4294967294u},
-		{"4294967295", -ERANGE, 0}, /* (uid_t)-1 */
-		{"4294967296", -ERANGE, 0},
-		{"18446744073709551616", -ERANGE, 0},
-		{"0x10", -EINVAL, 0},
-		{"12ab", -EINVAL, 0},
+	        {"0", 0, 0},
+	        {"1000", 0, 1000},
+	        {"65534", 0, 65534},
+	        {"2147483648", 0, 2147483648u}, /* past INT_MAX: bubblewrap's bug */
+	        {"4294967294", 0, 4294967294u},
+	        {"4294967295", -ERANGE, 0}, /* (uid_t)-1 */
+	        {"4294967296", -ERANGE, 0},
+	        {"18446744073709551616", -ERANGE, 0},
+	        {"0x10", -EINVAL, 0},
+	        {"12ab", -EINVAL, 0},
 	};
 	size_t i;
 
@@ -78,7 +78,7 @@ START_TEST(test_id)
 		int r = nsb_parse_id(cases[i].s, &v);
 
 		ck_assert_msg(r == cases[i].r, "'%s': got %d, expected %d", cases[i].s, r,
-			      cases[i].r);
+		              cases[i].r);
 		if (r == 0)
 			ck_assert_uint_eq(v, cases[i].v);
 		else
@@ -96,20 +96,20 @@ END_TEST
 START_TEST(test_mode)
 {
 	static const struct u64_case cases[] = {
-		{"0", 0, 0},
-		{"755", 0, 0755},
-		{"0755", 0, 0755},
-		{"00000644", 0, 0644},
-		{"1777", 0, 01777},
-		{"7777", 0, 07777},
-		{"07777", 0, 07777},
-		{"10000", -ERANGE, 0},
-		{"777777777777777777777777", -ERANGE, 0},
-		{"0999", -EINVAL, 0},
-		{"8", -EINVAL, 0},
-		{"0o755", -EINVAL, 0},
-		{"0x1ff", -EINVAL, 0},
-		{"rwx", -EINVAL, 0},
+	        {"0", 0, 0},
+	        {"755", 0, 0755},
+	        {"0755", 0, 0755},
+	        {"00000644", 0, 0644},
+	        {"1777", 0, 01777},
+	        {"7777", 0, 07777},
+	        {"07777", 0, 07777},
+	        {"10000", -ERANGE, 0},
+	        {"777777777777777777777777", -ERANGE, 0},
+	        {"0999", -EINVAL, 0},
+	        {"8", -EINVAL, 0},
+	        {"0o755", -EINVAL, 0},
+	        {"0x1ff", -EINVAL, 0},
+	        {"rwx", -EINVAL, 0},
 	};
 	size_t i;
 
@@ -118,7 +118,7 @@ START_TEST(test_mode)
 		int r = nsb_parse_mode(cases[i].s, &v);
 
 		ck_assert_msg(r == cases[i].r, "'%s': got %d, expected %d", cases[i].s, r,
-			      cases[i].r);
+		              cases[i].r);
 		if (r == 0)
 			ck_assert_uint_eq(v, cases[i].v);
 		else
@@ -137,26 +137,26 @@ START_TEST(test_size)
 {
 	char max[32], over[32];
 	const struct u64_case cases[] = {
-		{"1", 0, 1},
-		{"4096", 0, 4096},
-		{"0x10", 0, 16},
-		{"0XfF", 0, 255},
-		{"010", 0, 8},
-		{"0777", 0, 0777},
-		{max, 0, SIZE_MAX / 2},
-		{over, -ERANGE, 0},
-		{"0", -ERANGE, 0},
-		{"00", -ERANGE, 0},
-		{"0x0", -ERANGE, 0},
-		{"0x", -EINVAL, 0},
-		{"0x-1", -EINVAL, 0},
-		{"08", -EINVAL, 0},
-		{"0xg", -EINVAL, 0},
-		{"00x10", -EINVAL, 0},
-		{"1k", -EINVAL, 0},
-		{"1M", -EINVAL, 0},
-		{"0x8000000000000000", -ERANGE, 0},
-		{"99999999999999999999999", -ERANGE, 0},
+	        {"1", 0, 1},
+	        {"4096", 0, 4096},
+	        {"0x10", 0, 16},
+	        {"0XfF", 0, 255},
+	        {"010", 0, 8},
+	        {"0777", 0, 0777},
+	        {max, 0, SIZE_MAX / 2},
+	        {over, -ERANGE, 0},
+	        {"0", -ERANGE, 0},
+	        {"00", -ERANGE, 0},
+	        {"0x0", -ERANGE, 0},
+	        {"0x", -EINVAL, 0},
+	        {"0x-1", -EINVAL, 0},
+	        {"08", -EINVAL, 0},
+	        {"0xg", -EINVAL, 0},
+	        {"00x10", -EINVAL, 0},
+	        {"1k", -EINVAL, 0},
+	        {"1M", -EINVAL, 0},
+	        {"0x8000000000000000", -ERANGE, 0},
+	        {"99999999999999999999999", -ERANGE, 0},
 	};
 	size_t i;
 
@@ -167,7 +167,7 @@ START_TEST(test_size)
 		int r = nsb_parse_size(cases[i].s, &v);
 
 		ck_assert_msg(r == cases[i].r, "'%s': got %d, expected %d", cases[i].s, r,
-			      cases[i].r);
+		              cases[i].r);
 		if (r == 0)
 			ck_assert_uint_eq(v, cases[i].v);
 		else
