@@ -484,15 +484,12 @@ static int monitor(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pi
 	return status;
 }
 
+static int launch_joined(struct nsb_config *cfg, struct nsb_plan *plan_in, unsigned long flags);
+
 int nsb_launch(struct nsb_config *cfg)
 {
-	_cleanup_free_ char *cwd = NULL;
 	struct nsb_plan plan = {0};
 	unsigned long flags = 0;
-	struct pipes p;
-	bool report = cfg->info_fd >= 0 || cfg->json_status_fd >= 0;
-	int status;
-	long pid;
 
 	if (check_fds(cfg) < 0 || plan_namespaces(cfg, &plan, &flags) < 0)
 		return 1;
@@ -500,8 +497,38 @@ int nsb_launch(struct nsb_config *cfg)
 		free_seccomp(&plan);
 		return 1;
 	}
-	if (join_namespaces(cfg) < 0)
-		return 1;
+	if (cfg->userns_fd >= 0 || cfg->pidns_fd >= 0) {
+		/* Joining changes this process for good (its later children
+		 * would all land in the joined pid namespace): a child joins
+		 * and does the monitor's work; we wait for it. */
+		pid_t joiner = fork();
+
+		if (joiner < 0)
+			return nsb_log_errno(errno, "cannot fork"), 1;
+		if (joiner > 0) {
+			free_seccomp(&plan);
+			(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+			if (!cfg->no_forward_signals)
+				nsb_signals_forward(joiner);
+			return wait_child(joiner);
+		}
+		if (cfg->die_with_parent)
+			(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		_exit(join_namespaces(cfg) < 0 ? 1 : launch_joined(cfg, &plan, flags));
+	}
+	return launch_joined(cfg, &plan, flags);
+}
+
+/* The launch proper, in the namespaces the sandbox is to be created in. */
+static int launch_joined(struct nsb_config *cfg, struct nsb_plan *plan_in, unsigned long flags)
+{
+	_cleanup_free_ char *cwd = NULL;
+	struct nsb_plan plan = *plan_in;
+	struct pipes p;
+	bool report = cfg->info_fd >= 0 || cfg->json_status_fd >= 0;
+	int status;
+	long pid;
+
 	if (make_pipe(cfg->userns_block_fd >= 0 || report, p.release) < 0 ||
 	    make_pipe(cfg->json_status_fd >= 0, p.exec) < 0 ||
 	    make_pipe(plan.pidns_relay && report, p.unshared) < 0)
