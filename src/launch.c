@@ -294,11 +294,7 @@ static int wait_child(pid_t pid)
 		if (p < 0 && errno != EINTR)
 			return nsb_log_errno(errno, "cannot wait for the sandbox"), 1;
 	}
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return 255;
+	return nsb_exit_status(st);
 }
 
 /* --kill-on-exit: we are a subreaper, so whatever COMMAND left behind has
@@ -466,7 +462,7 @@ static int monitor(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pi
 		/* A child that already ended (say, of a forwarded SIGTERM)
 		 * gives its status; one we have to stop, our failure's. */
 		if (waitpid(pid, &st, WNOHANG) == pid)
-			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+			return nsb_exit_status(st);
 		(void)kill(pid, SIGKILL);
 		(void)wait_child(pid);
 		return 1;

@@ -27,15 +27,6 @@ struct reaper_state {
 	size_t n_locks;
 };
 
-static int exit_status_of(int st)
-{
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return 255;
-}
-
 static bool read_byte(int fd)
 {
 	char c;
@@ -91,7 +82,7 @@ static _Noreturn void reap(const struct reaper_state *st)
 	for (;;) {
 		pid_t p = waitpid(-1, &status, 0);
 		if (p == st->command)
-			_exit(exit_status_of(status));
+			_exit(nsb_exit_status(status));
 		if (p < 0 && errno != EINTR)
 			_exit(1);
 	}

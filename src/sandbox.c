@@ -150,15 +150,6 @@ static int build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan
 	return proc;
 }
 
-static int exit_status_of(int st)
-{
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return 255;
-}
-
 /* The signals passed on to COMMAND (see --no-forward-signals). */
 static const int forwarded_signals[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
                                         SIGUSR1, SIGUSR2, SIGWINCH};
@@ -475,7 +466,7 @@ static void relay_pid_namespace_or_die(const struct nsb_config *cfg, const struc
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			_exit(1);
-	_exit(exit_status_of(st));
+	_exit(nsb_exit_status(st));
 }
 
 void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)

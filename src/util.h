@@ -48,5 +48,8 @@ int nsb_write_all(int fd, const void *buf, size_t len);
  * 0 or -errno (-E2BIG past max). */
 int nsb_read_all(int fd, size_t max, char **ret_buf, size_t *ret_len);
 
+/* A wait status as an exit status: the code, 128+N for signal N, else 255. */
+int nsb_exit_status(int wait_status);
+
 /* Write a short string to a file (e.g. /proc/self/uid_map): 0 or -errno. */
 int nsb_write_file(const char *path, const char *s);
