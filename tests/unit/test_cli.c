@@ -19,116 +19,10 @@
 #include "log.h"
 #include "nsb-config.h"
 
-static struct nsb_config cfg;
-static uid_t real_uid = 1000;
-static gid_t real_gid = 1000;
-static FILE *log_f;
-static char *log_buf;
-static size_t log_len;
+#include "cli-harness.h"
 
-/* argv handed to the parser; cfg points into it until the next parse. */
-static char **argv_buf;
-
-static void reset_log(void)
-{
-	if (log_f)
-		fclose(log_f);
-	free(log_buf);
-	log_buf = NULL;
-	log_len = 0;
-	log_f = open_memstream(&log_buf, &log_len);
-	ck_assert_ptr_nonnull(log_f);
-	nsb_log_set_stream(log_f);
-}
-
-static const char *logged(void)
-{
-	fflush(log_f);
-	return log_buf ? log_buf : "";
-}
-
-static void reset(void)
-{
-	nsb_config_free(&cfg);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.real_uid = real_uid;
-	cfg.real_gid = real_gid;
-	free(argv_buf);
-	argv_buf = NULL;
-	nsb_log_set_level_prefix(false);
-	reset_log();
-}
-
-static void setup(void)
-{
-	real_uid = 1000;
-	real_gid = 1000;
-	nsb_log_init("nsbox");
-	reset();
-}
-
-static void teardown(void)
-{
-	nsb_config_free(&cfg);
-	free(argv_buf);
-	argv_buf = NULL;
-	nsb_log_set_stream(NULL);
-	nsb_log_set_level_prefix(false);
-	fclose(log_f);
-	log_f = NULL;
-	free(log_buf);
-	log_buf = NULL;
-}
-
-static int parse_list(const char *const *list)
-{
-	int argc = 0;
-
-	reset();
-	while (list[argc])
-		argc++;
-	argv_buf = calloc((size_t)argc + 1, sizeof(char *));
-	ck_assert_ptr_nonnull(argv_buf);
-	memcpy(argv_buf, list, (size_t)argc * sizeof(char *));
-	return nsb_cli_parse(&cfg, argc, argv_buf);
-}
-
-#define ARGV(...) ((const char *const[]){"nsbox", __VA_ARGS__, NULL})
 #define PARSE(...) parse_list(ARGV(__VA_ARGS__))
-
-static void parse_ok_list(const char *const *list)
-{
-	int r = parse_list(list);
-
-	ck_assert_msg(r == NSB_CLI_RUN, "%s ...: got %d, log: %s", list[1], r, logged());
-	ck_assert_ptr_nonnull(cfg.command);
-}
-
-#define PARSE_OK(...) parse_ok_list(ARGV(__VA_ARGS__))
-
-/* The parse fails with err, logs exactly msg and leaves nothing allocated. */
-static void expect_err_list(int err, const char *msg, const char *const *list)
-{
-	int r = parse_list(list);
-
-	ck_assert_msg(r == err, "%s ...: got %d, expected %d; log: %s", list[1], r, err, logged());
-	ck_assert_msg(strcmp(logged(), msg) == 0, "%s ...: logged\n%s\nexpected\n%s", list[1],
-	              logged(), msg);
-	ck_assert_ptr_null(cfg.ops);
-	ck_assert_ptr_null(cfg.env);
-	ck_assert_ptr_null(cfg.owned);
-	ck_assert_ptr_null(cfg.command);
-}
-
-#define EXPECT_ERR(err, msg, ...) expect_err_list(err, msg, ARGV(__VA_ARGS__))
-
-static void assert_str_or_null(const char *got, const char *want)
-{
-	if (!want)
-		ck_assert_ptr_null(got);
-	else
-		ck_assert_str_eq(got, want);
-}
+#define PARSE_OK(...) parse_ok_list(ARGV(__VA_ARGS__), NULL)
 
 struct op_want {
 	enum nsb_op_kind kind;
@@ -417,11 +311,11 @@ START_TEST(test_flag_options)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		parse_ok_list(ARGV(cases[i].opt, "true"));
+		parse_ok_list(ARGV(cases[i].opt, "true"), NULL);
 		ck_assert_msg(config_flags() == cases[i].flags, "%s: flags %#x, expected %#x",
 		              cases[i].opt, config_flags(), cases[i].flags);
 		/* Repeating is harmless and silent. */
-		parse_ok_list(ARGV(cases[i].opt, cases[i].opt, "true"));
+		parse_ok_list(ARGV(cases[i].opt, cases[i].opt, "true"), NULL);
 		ck_assert_uint_eq(config_flags(), cases[i].flags);
 		ck_assert_str_eq(logged(), "");
 	}
@@ -526,7 +420,7 @@ START_TEST(test_uid_gid_with_userns_as_root)
 	real_uid = 0;
 	real_gid = 0;
 	for (i = 0; i < sizeof(userns) / sizeof(userns[0]); i++) {
-		parse_ok_list(ARGV("--uid", "5", "--gid", "6", userns[i], "true"));
+		parse_ok_list(ARGV("--uid", "5", "--gid", "6", userns[i], "true"), NULL);
 		ck_assert_uint_eq(cfg.sandbox_uid, 5);
 		ck_assert_uint_eq(cfg.sandbox_gid, 6);
 	}
@@ -678,7 +572,8 @@ START_TEST(test_binds)
 		const char *o = cases[i].opt;
 		char msg[160];
 
-		parse_ok_list(ARGV("--unshare-pid", o, "/usr", "/usr", o, "rel", "dest/x", "true"));
+		parse_ok_list(ARGV("--unshare-pid", o, "/usr", "/usr", o, "rel", "dest/x", "true"),
+		              NULL);
 		ck_assert_uint_eq(cfg.n_ops, 2);
 		assert_op(0, (struct op_want){cases[i].kind, cases[i].flags, o, 2, "/usr", "/usr",
 		                              -1, -1, 0});
@@ -721,7 +616,7 @@ START_TEST(test_dest_only_ops)
 		const char *o = cases[i].opt;
 		char msg[160];
 
-		parse_ok_list(ARGV(o, "/x", "--unshare-ipc", o, "relative", "true"));
+		parse_ok_list(ARGV(o, "/x", "--unshare-ipc", o, "relative", "true"), NULL);
 		ck_assert_uint_eq(cfg.n_ops, 2);
 		assert_op(0, (struct op_want){cases[i].kind, 0, o, 1, NULL, "/x", -1, -1, 0});
 		assert_op(1, (struct op_want){cases[i].kind, 0, o, 4, NULL, "relative", -1, -1, 0});
@@ -758,12 +653,12 @@ START_TEST(test_fd_ops)
 		const char *o = cases[i].opt;
 		char msg[160];
 
-		parse_ok_list(ARGV(o, "5", "/etc/passwd", o, "0", "rel", "true"));
+		parse_ok_list(ARGV(o, "5", "/etc/passwd", o, "0", "rel", "true"), NULL);
 		ck_assert_uint_eq(cfg.n_ops, 2);
 		assert_op(0,
 		          (struct op_want){cases[i].kind, 0, o, 1, NULL, "/etc/passwd", 5, -1, 0});
 		assert_op(1, (struct op_want){cases[i].kind, 0, o, 4, NULL, "rel", 0, -1, 0});
-		parse_ok_list(ARGV(o, "2147483647", "/f", "true"));
+		parse_ok_list(ARGV(o, "2147483647", "/f", "true"), NULL);
 		ck_assert_int_eq(cfg.ops[0].fd, INT_MAX);
 
 		for (j = 0; j < sizeof(bad_fd) / sizeof(bad_fd[0]); j++) {
@@ -866,7 +761,7 @@ START_TEST(test_many_ops)
 		list[2 + 2 * i] = i % 2 ? "/odd" : "/even";
 	}
 	list[1 + 2 * N] = "true";
-	parse_ok_list(list);
+	parse_ok_list(list, NULL);
 	ck_assert_uint_eq(cfg.n_ops, N);
 	ck_assert_str_eq(cfg.ops[N - 1].dest, "/odd");
 	ck_assert_int_eq(cfg.ops[N - 1].argpos, 2 * N - 1);
@@ -896,9 +791,10 @@ START_TEST(test_perms)
 		int fd = cases[i].fd ? 4 : -1;
 
 		if (cases[i].fd)
-			parse_ok_list(ARGV("--perms", "0640", o, "4", "/a", o, "4", "/b", "true"));
+			parse_ok_list(ARGV("--perms", "0640", o, "4", "/a", o, "4", "/b", "true"),
+			              NULL);
 		else
-			parse_ok_list(ARGV("--perms", "0640", o, "/a", o, "/b", "true"));
+			parse_ok_list(ARGV("--perms", "0640", o, "/a", o, "/b", "true"), NULL);
 		ck_assert_uint_eq(cfg.n_ops, 2);
 		assert_op(0, (struct op_want){cases[i].kind, 0, o, 3, NULL, "/a", fd, 0640, 0});
 		/* Used up by the first op. */
@@ -1104,7 +1000,8 @@ START_TEST(test_args_kinds)
 		int fd = data_fd(kinds[i], data, sizeof(data) - 1);
 
 		/* The last string is not NUL-terminated. */
-		parse_ok_list(ARGV("--unshare-ipc", "--args", fd_str(fd), "--dir", "/d", "cmd"));
+		parse_ok_list(ARGV("--unshare-ipc", "--args", fd_str(fd), "--dir", "/d", "cmd"),
+		              NULL);
 		reap_writers();
 		ck_assert(fd_is_closed(fd));
 		ck_assert_uint_eq(config_flags(), F_IPC | F_PID);
@@ -1305,7 +1202,7 @@ START_TEST(test_args_thousands)
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		int fd = data_fd(kinds[i], data, len);
 
-		parse_ok_list(ARGV("--args", fd_str(fd), "true"));
+		parse_ok_list(ARGV("--args", fd_str(fd), "true"), NULL);
 		reap_writers();
 		ck_assert_uint_eq(cfg.n_ops, 4000);
 		ck_assert_str_eq(cfg.ops[3999].dest,
@@ -1331,7 +1228,7 @@ START_TEST(test_max_args_argv)
 	/* 9000 option tokens, then COMMAND and its arguments (not counted). */
 	list[NSB_MAX_ARGS + 1] = "true";
 	list[NSB_MAX_ARGS + 2] = "arg";
-	parse_ok_list(list);
+	parse_ok_list(list, NULL);
 	ck_assert_str_eq(cfg.command[0], "true");
 
 	list[NSB_MAX_ARGS + 1] = "--unshare-ipc";
@@ -1354,7 +1251,7 @@ START_TEST(test_max_args_with_args)
 	/* "--args FD" counts 2: 4499 ops = 8998 more tokens is the limit. */
 	data = make_dir_data(4499, &len);
 	fd = data_fd(FD_MEMFD, data, len);
-	parse_ok_list(ARGV("--args", fd_str(fd), "true"));
+	parse_ok_list(ARGV("--args", fd_str(fd), "true"), NULL);
 	ck_assert_uint_eq(cfg.n_ops, 4499);
 	free(data);
 

@@ -25,101 +25,9 @@
 #include "ops.h"
 #include "overlay.h"
 
-static struct nsb_config cfg;
-static char **argv_buf;
-static FILE *log_f;
-static char *log_buf;
-static size_t log_len;
+#include "cli-harness.h"
 
-static void reset(void)
-{
-	nsb_config_free(&cfg);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.real_uid = 1000;
-	cfg.real_gid = 1000;
-	free(argv_buf);
-	argv_buf = NULL;
-	if (log_f)
-		fclose(log_f);
-	free(log_buf);
-	log_buf = NULL;
-	log_len = 0;
-	log_f = open_memstream(&log_buf, &log_len);
-	ck_assert_ptr_nonnull(log_f);
-	nsb_log_set_stream(log_f);
-}
-
-static const char *logged(void)
-{
-	fflush(log_f);
-	return log_buf ? log_buf : "";
-}
-
-static void setup(void)
-{
-	nsb_log_init("nsbox");
-	nsb_log_set_level_prefix(false);
-	reset();
-}
-
-static void teardown(void)
-{
-	nsb_config_free(&cfg);
-	free(argv_buf);
-	argv_buf = NULL;
-	nsb_log_set_stream(NULL);
-	fclose(log_f);
-	log_f = NULL;
-	free(log_buf);
-	log_buf = NULL;
-}
-
-static int parse_list(const char *const *list)
-{
-	int argc = 0;
-
-	reset();
-	while (list[argc])
-		argc++;
-	argv_buf = calloc((size_t)argc + 1, sizeof(char *));
-	ck_assert_ptr_nonnull(argv_buf);
-	memcpy(argv_buf, list, (size_t)argc * sizeof(char *));
-	return nsb_cli_parse(&cfg, argc, argv_buf);
-}
-
-#define ARGV(...) ((const char *const[]){"nsbox", __VA_ARGS__, NULL})
-
-static void parse_ok_list(const char *const *list)
-{
-	int r = parse_list(list);
-
-	ck_assert_msg(r == NSB_CLI_RUN, "%s ...: got %d, log: %s", list[1], r, logged());
-	ck_assert_str_eq(logged(), "");
-}
-
-#define PARSE_OK(...) parse_ok_list(ARGV(__VA_ARGS__))
-
-static void expect_err_list(int err, const char *msg, const char *const *list)
-{
-	int r = parse_list(list);
-
-	ck_assert_msg(r == err, "%s ...: got %d, expected %d; log: %s", list[1], r, err, logged());
-	ck_assert_msg(strcmp(logged(), msg) == 0, "%s ...: logged\n%s\nexpected\n%s", list[1],
-	              logged(), msg);
-	ck_assert_ptr_null(cfg.ops);
-	ck_assert_ptr_null(cfg.owned);
-	ck_assert_ptr_null(cfg.command);
-}
-
-#define EXPECT_ERR(err, msg, ...) expect_err_list(err, msg, ARGV(__VA_ARGS__))
-
-static void assert_str_or_null(const char *got, const char *want)
-{
-	if (!want)
-		ck_assert_ptr_null(got);
-	else
-		ck_assert_str_eq(got, want);
-}
+#define PARSE_OK(...) parse_ok_list(ARGV(__VA_ARGS__), "")
 
 /* Op i is an overlay of kind with these upper/work dirs, dest and layers
  * (NULL-terminated, bottom first). */
@@ -249,7 +157,7 @@ START_TEST(test_overlay_many_layers)
 	list[a++] = "--ro-overlay";
 	list[a++] = "/d";
 	list[a++] = "true";
-	parse_ok_list(list);
+	parse_ok_list(list, "");
 	ck_assert_uint_eq(cfg.ops[0].n_layers, NSB_OVERLAY_MAX_LAYERS);
 
 	/* One more is refused where it is given. */
@@ -374,7 +282,8 @@ START_TEST(test_bind_fd)
 		enum nsb_op_kind kind = i ? NSB_OP_RO_BIND_FD : NSB_OP_BIND_FD;
 		char msg[200];
 
-		parse_ok_list(ARGV(o, "3", "/mnt", o, "0", "rel", o, "2147483647", "/x", "true"));
+		parse_ok_list(ARGV(o, "3", "/mnt", o, "0", "rel", o, "2147483647", "/x", "true"),
+		              "");
 		ck_assert_uint_eq(cfg.n_ops, 3);
 		for (size_t k = 0; k < 3; k++) {
 			const struct nsb_op *op = &cfg.ops[k];
@@ -426,7 +335,7 @@ START_TEST(test_ops_check_fds)
 	ck_assert_str_eq(logged(), "nsbox: --ro-bind-fd: fd 987 is not open (argument 7)\n");
 
 	snprintf(msg, sizeof(msg), "%d", fd);
-	parse_ok_list(ARGV("--ro-bind-fd", msg, "/a", "--bind-fd", msg, "/b", "true"));
+	parse_ok_list(ARGV("--ro-bind-fd", msg, "/a", "--bind-fd", msg, "/b", "true"), "");
 	ck_assert_int_eq(nsb_ops_check_fds(&cfg), 0);
 	ck_assert_str_eq(logged(), "");
 	close(fd);

@@ -28,108 +28,12 @@
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
-static struct nsb_config cfg;
-static uid_t real_uid;
-static FILE *log_f;
-static char *log_buf;
-static size_t log_len;
-static char **argv_buf; /* cfg points into it until the next parse */
-
-static void open_log(void)
-{
-	if (log_f)
-		fclose(log_f);
-	free(log_buf);
-	log_buf = NULL;
-	log_len = 0;
-	log_f = open_memstream(&log_buf, &log_len);
-	ck_assert_ptr_nonnull(log_f);
-	nsb_log_set_stream(log_f);
-}
-
-static const char *logged(void)
-{
-	fflush(log_f);
-	return log_buf ? log_buf : "";
-}
-
-static void setup(void)
-{
-	real_uid = 1000;
-	nsb_log_init("nsbox");
-	nsb_log_set_level_prefix(false);
-	open_log();
-}
-
-static void teardown(void)
-{
-	nsb_config_free(&cfg);
-	free(argv_buf);
-	argv_buf = NULL;
-	nsb_log_set_stream(NULL);
-	fclose(log_f);
-	log_f = NULL;
-	free(log_buf);
-	log_buf = NULL;
-}
-
-/* Parse a NULL-terminated list (list[0] is the program name) with a fresh
- * config and log. */
-static int parse_list(const char *const *list)
-{
-	int argc = 0;
-
-	nsb_config_free(&cfg);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.real_uid = real_uid;
-	cfg.real_gid = real_uid;
-	free(argv_buf);
-	open_log();
-	while (list[argc])
-		argc++;
-	argv_buf = calloc((size_t)argc + 1, sizeof(char *));
-	ck_assert_ptr_nonnull(argv_buf);
-	memcpy(argv_buf, list, (size_t)argc * sizeof(char *));
-	return nsb_cli_parse(&cfg, argc, argv_buf);
-}
-
-#define ARGV(...) ((const char *const[]){"nsbox", __VA_ARGS__, NULL})
-
-static void parse_ok_list(const char *const *list, const char *want_log)
-{
-	int r = parse_list(list);
-
-	ck_assert_msg(r == NSB_CLI_RUN, "%s ...: got %d, log: %s", list[1], r, logged());
-	ck_assert_ptr_nonnull(cfg.command);
-	ck_assert_msg(strcmp(logged(), want_log) == 0, "%s ...: logged\n%s\nexpected\n%s", list[1],
-	              logged(), want_log);
-}
+#include "cli-harness.h"
 
 /* Parses, logging nothing. */
 #define PARSE_OK(...) parse_ok_list(ARGV(__VA_ARGS__), "")
 /* Parses, logging exactly msg (warnings). */
 #define PARSE_WARN(msg, ...) parse_ok_list(ARGV(__VA_ARGS__), msg)
-
-/* The parse fails with err, logs exactly msg and keeps nothing. */
-static void expect_err_list(int err, const char *msg, const char *const *list)
-{
-	int r = parse_list(list);
-
-	ck_assert_msg(r == err, "%s ...: got %d, expected %d; log: %s", list[1], r, err, logged());
-	ck_assert_msg(strcmp(logged(), msg) == 0, "%s ...: logged\n%s\nexpected\n%s", list[1],
-	              logged(), msg);
-	ck_assert_ptr_null(cfg.command);
-	ck_assert_ptr_null(cfg.lock_files);
-	ck_assert_uint_eq(cfg.n_lock_files, 0);
-	ck_assert_ptr_null(cfg.cap_ops);
-	ck_assert_uint_eq(cfg.n_cap_ops, 0);
-	ck_assert_ptr_null(cfg.rlimits);
-	ck_assert_uint_eq(cfg.n_rlimits, 0);
-	ck_assert_ptr_null(cfg.exec_label);
-	ck_assert_ptr_null(cfg.file_label);
-}
-
-#define EXPECT_ERR(err, msg, ...) expect_err_list(err, msg, ARGV(__VA_ARGS__))
 
 /* ---- fd options --------------------------------------------------------- */
 
@@ -455,6 +359,7 @@ START_TEST(test_userns_block_fd_rules)
 	/* Explicit --unshare-user is needed, even when one is implied. */
 	for (int i = 0; i < 2; i++) {
 		real_uid = i ? 0 : 1000;
+		real_gid = real_uid;
 		EXPECT_ERR(-EINVAL,
 		           "nsbox: --userns-block-fd requires --unshare-user (argument 3)\n",
 		           "--info-fd", "3", "--userns-block-fd", "4", "true");
@@ -484,6 +389,7 @@ START_TEST(test_disable_userns_rules)
 {
 	for (int i = 0; i < 2; i++) {
 		real_uid = i ? 0 : 1000;
+		real_gid = real_uid;
 		EXPECT_ERR(-EINVAL,
 		           "nsbox: --disable-userns requires --unshare-user (argument 1)\n",
 		           "--disable-userns", "true");
