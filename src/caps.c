@@ -53,9 +53,10 @@ int nsb_caps_drop_all(void)
 
 int nsb_caps_from_name(const char *name, int *ret)
 {
-	char buf[64];
+	char buf[64], *canonical;
 	cap_value_t v;
 	size_t len = strlen(name);
+	bool exact;
 
 	if (strcasecmp(name, "ALL") == 0) {
 		*ret = -1;
@@ -73,6 +74,13 @@ int nsb_caps_from_name(const char *name, int *ret)
 		if (!(isalnum((unsigned char)*p) || *p == '_'))
 			return -EINVAL;
 	if (isdigit((unsigned char)name[4]) || cap_from_name(name, &v) < 0 || v < 0 || v > 63)
+		return -EINVAL;
+	/* cap_from_name() stops at the end of a known name ("cap_chown9" is
+	 * cap_chown to it): only the exact name counts. */
+	canonical = cap_to_name(v);
+	exact = canonical && strcasecmp(canonical, name) == 0;
+	cap_free(canonical);
+	if (!exact)
 		return -EINVAL;
 	*ret = v;
 	return 0;

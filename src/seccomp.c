@@ -803,6 +803,37 @@ static int ensure_ctx(struct policy *p)
 	return 0;
 }
 
+/* libseccomp 2.5 never returns from adding several rules for one call that
+ * test two or more arguments with anything but == and masks (found by
+ * fuzzing, e.g. "read errno EPERM arg0 > 0 arg1 != 8 arg1 < 10"): refuse
+ * such a line rather than hang. */
+static int refuse_hanging_combination(struct policy *p, const struct rule *r,
+                                      const size_t n_alts[6], size_t total)
+{
+	unsigned args = 0;
+	bool range = false;
+
+	if (total < 2)
+		return 0;
+	for (unsigned a = 0; a < 6; a++) {
+		if (n_alts[a] == 1 && p->alts[a][0].any)
+			continue;
+		args++;
+		for (size_t k = 0; k < n_alts[a]; k++) {
+			enum scmp_compare op = p->alts[a][k].cmp.op;
+
+			if (!p->alts[a][k].any && op != SCMP_CMP_EQ && op != SCMP_CMP_MASKED_EQ)
+				range = true;
+		}
+	}
+	if (args < 2 || !range)
+		return 0;
+	return perr(p, -EINVAL,
+	            "conditions on several arguments that need several rules may only use == "
+	            "and masks (a libseccomp limitation), in the rule for",
+	            r->name_word);
+}
+
 static int add_rule(struct policy *p, const struct rule *r)
 {
 	size_t n_alts[6], idx[6] = {0}, total = 1, a, k;
@@ -820,6 +851,9 @@ static int add_rule(struct policy *p, const struct rule *r)
 			return perr(p, -E2BIG, "comparisons expand to too many rules for",
 			            r->name_word);
 	}
+	ret = refuse_hanging_combination(p, r, n_alts, total);
+	if (ret < 0)
+		return ret;
 	ret = note_rule(p, r, uncond);
 	if (ret < 0)
 		return ret;

@@ -561,6 +561,12 @@ START_TEST(test_caps_invalid)
 	        "cap_kill+ep",
 	        "=ep",
 	        "-CAP_KILL",
+	        /* A known name with more after it (libcap stops reading at
+	         * the end of the name; found by fuzzing). */
+	        "CAP_SYS_ADMIN1024",
+	        "sys_admin1",
+	        "chown9",
+	        "cap_chownx",
 	};
 
 	for (size_t i = 0; i < N_ELEMS(bad); i++) {
