@@ -246,6 +246,26 @@ if need_userns "$desc"; then
 	expect "$desc" status 0 out "$(printf 'visible\nend')"
 fi
 
+# --- the reaper ------------------------------------------------------------------------
+
+# pid 1 of the sandbox is nsbox's reaper: not dumpable either, whether it was
+# re-executed for a launcher that asked for its pid (--info-fd) or not.
+probe1='p=/proc/1
+test -d "$p" && echo visible
+cat "$p/environ" >/dev/null 2>&1 && echo "environ readable"
+(: <"$p/mem") 2>/dev/null && echo "mem openable"
+readlink "$p/exe" >/dev/null 2>&1 && echo "exe readable"
+readlink "$p/root" >/dev/null 2>&1 && echo "root readable"
+echo end'
+for how in "" "--info-fd 3"; do
+	desc="the sandbox cannot read or ptrace its pid 1 reaper (--unshare-pid ${how:-alone})"
+	if need_userns "$desc"; then
+		# shellcheck disable=SC2086
+		run_box $unpriv --unshare-pid $how sh -c "$probe1" 3>/dev/null
+		expect "$desc" status 0 out "$(printf 'visible\nend')"
+	fi
+done
+
 # --- session keyring -----------------------------------------------------------------
 
 # keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0) through perl
