@@ -320,17 +320,6 @@ static void kill_leftovers(void)
 	}
 }
 
-static bool wait_byte(int fd)
-{
-	char c;
-	ssize_t n;
-
-	do
-		n = read(fd, &c, 1);
-	while (n < 0 && errno == EINTR);
-	return n == 1;
-}
-
 /* --info-fd and the first --json-status-fd line. */
 static int report_start(const struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pid,
                         unsigned long flags, int unshared_r)
@@ -357,7 +346,7 @@ static int report_start(const struct nsb_config *cfg, const struct nsb_plan *pla
 		char path[64];
 		struct stat st;
 
-		if (!wait_byte(unshared_r))
+		if (nsb_read_byte(unshared_r) != 1)
 			return -ECHILD;
 		snprintf(path, sizeof(path), "/proc/%d/ns/pid_for_children", (int)pid);
 		if (stat(path, &st) < 0)
@@ -389,7 +378,7 @@ static int release_child(const struct nsb_config *cfg, const struct nsb_plan *pl
 {
 	if (release_w < 0)
 		return 0;
-	if (cfg->userns_block_fd >= 0 && !wait_byte(cfg->userns_block_fd))
+	if (cfg->userns_block_fd >= 0 && nsb_read_byte(cfg->userns_block_fd) != 1)
 		return nsb_log_errno(EPIPE, "--userns-block-fd: no go-ahead on fd %d",
 		                     cfg->userns_block_fd);
 	/* With a pid namespace relay that we read, one byte for it too. */
@@ -421,19 +410,10 @@ static int make_pipe(bool wanted, int fds[2])
 	return 0;
 }
 
-static void close_end(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 static void close_pair(int fds[2])
 {
-	for (int i = 0; i < 2; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	fds[0] = fds[1] = -1;
+	nsb_close_fd(&fds[0]);
+	nsb_close_fd(&fds[1]);
 }
 
 /* The monitor's side once the child runs: reports, go-aheads, the wait. */
@@ -450,9 +430,9 @@ static int monitor(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pi
 	int status, executed = 0;
 	char buf[64];
 
-	close_end(&p->release[0]);
-	close_end(&p->exec[1]);
-	close_end(&p->unshared[1]);
+	nsb_close_fd(&p->release[0]);
+	nsb_close_fd(&p->exec[1]);
+	nsb_close_fd(&p->unshared[1]);
 	if (!cfg->no_forward_signals)
 		nsb_signals_forward(pid);
 	if (report_start(cfg, plan, pid, flags, p->unshared[0]) < 0 ||
@@ -558,9 +538,9 @@ static int launch_joined(struct nsb_config *cfg, struct nsb_plan *plan_in, unsig
 		return 1;
 	}
 	if (pid == 0) {
-		close_end(&p.release[1]);
-		close_end(&p.exec[0]);
-		close_end(&p.unshared[0]);
+		nsb_close_fd(&p.release[1]);
+		nsb_close_fd(&p.exec[0]);
+		nsb_close_fd(&p.unshared[0]);
 		nsb_sandbox_run_or_die(cfg, &plan);
 	}
 

@@ -27,23 +27,12 @@ struct reaper_state {
 	size_t n_locks;
 };
 
-static bool read_byte(int fd)
-{
-	char c;
-	ssize_t n;
-
-	do
-		n = read(fd, &c, 1);
-	while (n < 0 && errno == EINTR);
-	return n == 1;
-}
-
 /* --lock-file: once the setup child says the new root is in place (our
  * root moved along with it), open and read-lock each file. The locks are
  * this process's, and last as long as it does. */
 static void take_locks(const struct reaper_state *st)
 {
-	if (!read_byte(st->setup_done_r))
+	if (nsb_read_byte(st->setup_done_r) != 1)
 		return; /* the setup failed: nothing to lock */
 	for (size_t i = 0; i < st->n_locks; i++) {
 		struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
@@ -161,13 +150,6 @@ static void make_pipe_or_die(int fds[2], bool wanted)
 		nsb_die_errno(errno, "cannot create a pipe");
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 void nsb_reaper_start_or_die(struct nsb_config *cfg, const struct nsb_plan *plan,
                              struct nsb_reaper_link *link)
 {
@@ -186,16 +168,16 @@ void nsb_reaper_start_or_die(struct nsb_config *cfg, const struct nsb_plan *plan
 		nsb_die_errno(errno, "cannot fork");
 	if (pid == 0) {
 		nsb_signals_block(false, &old_mask);
-		close_fd(&ready[1]);
-		close_fd(&done[0]);
-		close_fd(&locked[1]);
+		nsb_close_fd(&ready[1]);
+		nsb_close_fd(&done[0]);
+		nsb_close_fd(&locked[1]);
 		*link = (struct nsb_reaper_link){ready[0], done[1], locked[0]};
 		return;
 	}
 
-	close_fd(&ready[0]);
-	close_fd(&done[1]);
-	close_fd(&locked[0]);
+	nsb_close_fd(&ready[0]);
+	nsb_close_fd(&done[1]);
+	nsb_close_fd(&locked[0]);
 	/* Our cwd must follow the root through the pivots, not stay on a
 	 * host directory. */
 	if (chdir("/") < 0)
@@ -223,8 +205,8 @@ void nsb_reaper_start_or_die(struct nsb_config *cfg, const struct nsb_plan *plan
 
 void nsb_reaper_wait_ready(struct nsb_reaper_link *link)
 {
-	(void)read_byte(link->ready_r);
-	close_fd(&link->ready_r);
+	(void)nsb_read_byte(link->ready_r);
+	nsb_close_fd(&link->ready_r);
 }
 
 void nsb_reaper_hand_over_or_die(struct nsb_reaper_link *link)
@@ -232,8 +214,8 @@ void nsb_reaper_hand_over_or_die(struct nsb_reaper_link *link)
 	if (link->setup_done_w < 0)
 		return;
 	(void)nsb_write_all(link->setup_done_w, "x", 1);
-	close_fd(&link->setup_done_w);
-	if (!read_byte(link->locked_r))
+	nsb_close_fd(&link->setup_done_w);
+	if (nsb_read_byte(link->locked_r) != 1)
 		_exit(1); /* the reaper said why */
-	close_fd(&link->locked_r);
+	nsb_close_fd(&link->locked_r);
 }

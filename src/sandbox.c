@@ -46,16 +46,6 @@ static const char *mount_intermediate_root_or_die(void)
 	                   "/mnt, /usr, /dev exists");
 }
 
-static int write_at(int dirfd, const char *name, const char *s)
-{
-	_cleanup_close_ int fd = -1;
-
-	fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	return nsb_write_all(fd, s, strlen(s));
-}
-
 /* Write the id maps of the process whose /proc/PID directory is procfd. */
 static void write_id_maps_or_die(int procfd, uid_t inside_uid, uid_t outside_uid, gid_t inside_gid,
                                  gid_t outside_gid)
@@ -65,15 +55,15 @@ static void write_id_maps_or_die(int procfd, uid_t inside_uid, uid_t outside_uid
 
 	/* An unprivileged gid_map needs setgroups denied first; the sandbox
 	 * must not drop supplementary groups that may be deny-listing it. */
-	r = write_at(procfd, "setgroups", "deny");
+	r = nsb_write_file_at(procfd, "setgroups", "deny");
 	if (r < 0 && r != -ENOENT)
 		nsb_die_errno(r, "cannot write /proc/self/setgroups");
 	snprintf(line, sizeof(line), "%u %u 1\n", inside_uid, outside_uid);
-	r = write_at(procfd, "uid_map", line);
+	r = nsb_write_file_at(procfd, "uid_map", line);
 	if (r < 0)
 		nsb_die_errno(r, "cannot write the uid map '%u %u 1'", inside_uid, outside_uid);
 	snprintf(line, sizeof(line), "%u %u 1\n", inside_gid, outside_gid);
-	r = write_at(procfd, "gid_map", line);
+	r = nsb_write_file_at(procfd, "gid_map", line);
 	if (r < 0)
 		nsb_die_errno(r, "cannot write the gid map '%u %u 1'", inside_gid, outside_gid);
 }
@@ -92,7 +82,7 @@ static int open_proc_self_or_die(const char *path)
  * through the host's procfs, which still answers for our namespace. */
 static void limit_user_namespaces_or_die(void)
 {
-	int r = nsb_write_file(NSB_OLDROOT "/proc/sys/user/max_user_namespaces", "1");
+	int r = nsb_write_file_at(AT_FDCWD, NSB_OLDROOT "/proc/sys/user/max_user_namespaces", "1");
 	if (r < 0)
 		nsb_die_errno(r, "--disable-userns: cannot set user.max_user_namespaces");
 }
@@ -202,27 +192,20 @@ void nsb_signals_block(bool block, sigset_t *old)
 	(void)sigprocmask(block ? SIG_BLOCK : SIG_SETMASK, block ? &set : old, block ? old : NULL);
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 /* The fds the caller lent to nsbox's own options: COMMAND must not get them
  * (--block-fd is closed once it has been waited for). */
 static void close_option_fds(struct nsb_config *cfg, bool keep_sync, bool keep_seccomp)
 {
-	close_fd(&cfg->info_fd);
-	close_fd(&cfg->json_status_fd);
-	close_fd(&cfg->userns_block_fd);
-	close_fd(&cfg->userns_fd);
-	close_fd(&cfg->userns2_fd);
-	close_fd(&cfg->pidns_fd);
+	nsb_close_fd(&cfg->info_fd);
+	nsb_close_fd(&cfg->json_status_fd);
+	nsb_close_fd(&cfg->userns_block_fd);
+	nsb_close_fd(&cfg->userns_fd);
+	nsb_close_fd(&cfg->userns2_fd);
+	nsb_close_fd(&cfg->pidns_fd);
 	if (!keep_seccomp)
-		close_fd(&cfg->seccomp_fd);
+		nsb_close_fd(&cfg->seccomp_fd);
 	if (!keep_sync)
-		close_fd(&cfg->sync_fd);
+		nsb_close_fd(&cfg->sync_fd);
 }
 
 static void install_or_die(const struct nsb_bpf *prog, const char *what)
@@ -301,17 +284,14 @@ static void enter_cwd_or_die(const struct nsb_config *cfg, const struct nsb_plan
 /* --block-fd: wait for the caller's go-ahead (one byte, or EOF). */
 static void wait_block_fd_or_die(struct nsb_config *cfg)
 {
-	char c;
-	ssize_t n;
+	int r;
 
 	if (cfg->block_fd < 0)
 		return;
-	do
-		n = read(cfg->block_fd, &c, 1);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		nsb_die_errno(errno, "--block-fd: cannot read fd %d", cfg->block_fd);
-	close_fd(&cfg->block_fd);
+	r = nsb_read_byte(cfg->block_fd);
+	if (r < 0)
+		nsb_die_errno(r, "--block-fd: cannot read fd %d", cfg->block_fd);
+	nsb_close_fd(&cfg->block_fd);
 }
 
 static void assert_no_userns_or_die(void)
@@ -383,13 +363,7 @@ static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_pl
 		/* Wait for the monitor: it reads our namespaces for its
 		 * reports, and with --userns-block-fd someone else writes our
 		 * id maps meanwhile. */
-		char c;
-		ssize_t n;
-
-		do
-			n = read(plan->release_fd, &c, 1);
-		while (n < 0 && errno == EINTR);
-		if (n != 1)
+		if (nsb_read_byte(plan->release_fd) != 1)
 			_exit(1);
 		close(plan->release_fd);
 	}
@@ -416,7 +390,7 @@ static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_pl
 void nsb_sandbox_release_fds(struct nsb_config *cfg, const struct nsb_plan *plan)
 {
 	close_option_fds(cfg, true, false);
-	close_fd(&cfg->block_fd);
+	nsb_close_fd(&cfg->block_fd);
 	if (plan->exec_fd >= 0)
 		close(plan->exec_fd);
 }
@@ -453,12 +427,9 @@ static void relay_pid_namespace_or_die(const struct nsb_config *cfg, const struc
 		/* The monitor reports the new namespace, which has its pid 1
 		 * now, through our /proc/PID: stay readable until it is done
 		 * (it sends one byte for us, one for our child). */
-		char c;
-
 		(void)nsb_write_all(plan->unshared_fd, "x", 1);
 		close(plan->unshared_fd);
-		while (read(plan->release_fd, &c, 1) < 0 && errno == EINTR)
-			;
+		(void)nsb_read_byte(plan->release_fd);
 	}
 	if (plan->release_fd >= 0)
 		close(plan->release_fd);

@@ -82,12 +82,30 @@ int nsb_exit_status(int wait_status)
 	return 255;
 }
 
-int nsb_write_file(const char *path, const char *s)
+int nsb_write_file_at(int dirfd, const char *path, const char *s)
 {
 	_cleanup_close_ int fd = -1;
 
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	return nsb_write_all(fd, s, strlen(s));
+}
+
+int nsb_read_byte(int fd)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : (int)n;
+}
+
+void nsb_close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }

@@ -51,5 +51,12 @@ int nsb_read_all(int fd, size_t max, char **ret_buf, size_t *ret_len);
 /* A wait status as an exit status: the code, 128+N for signal N, else 255. */
 int nsb_exit_status(int wait_status);
 
-/* Write a short string to a file (e.g. /proc/self/uid_map): 0 or -errno. */
-int nsb_write_file(const char *path, const char *s);
+/* Write a short string to the file path, relative to dirfd (e.g. uid_map
+ * in a /proc/PID directory, or AT_FDCWD): 0 or -errno. */
+int nsb_write_file_at(int dirfd, const char *path, const char *s);
+
+/* Wait for one byte on fd, retrying on EINTR: 1, 0 at EOF, or -errno. */
+int nsb_read_byte(int fd);
+
+/* Close *fd if it is open and mark it closed (-1). */
+void nsb_close_fd(int *fd);
