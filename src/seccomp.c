@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,9 +23,7 @@
 #include <unistd.h>
 #include <linux/seccomp.h>
 
-#ifdef HAVE_LIBSECCOMP
-#include <seccomp.h>
-#endif
+#include "seccomp-lib.h"
 
 #include "log.h"
 #include "nsb-seccomp.h"
@@ -391,7 +390,7 @@ static bool streq(const char *a, const char *b)
 static void seccomp_releasep(scmp_filter_ctx *ctx)
 {
 	if (*ctx)
-		seccomp_release(*ctx);
+		sym_seccomp_release(*ctx);
 }
 
 /* Words end up in messages: keep them short and free of control bytes. */
@@ -791,14 +790,14 @@ static int ensure_ctx(struct policy *p)
 {
 	if (p->ctx)
 		return 0;
-	p->ctx = seccomp_init(p->have_default ? p->def_action : SCMP_ACT_ALLOW);
+	p->ctx = sym_seccomp_init(p->have_default ? p->def_action : SCMP_ACT_ALLOW);
 	if (!p->ctx)
 		return nsb_log_errno(ENOMEM, "%s: cannot create a seccomp filter", p->path);
 	if (!p->have_default)
 		p->def_action = SCMP_ACT_ALLOW;
 	/* Only the native ABI is in the filter; a call through another one
 	 * (i386 with int 0x80, x32 numbers with bit 30 set) kills. */
-	if (seccomp_attr_set(p->ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0)
+	if (sym_seccomp_attr_set(p->ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0)
 		return nsb_log_errno(EINVAL, "%s: cannot set the bad-ABI action", p->path);
 	return 0;
 }
@@ -864,7 +863,7 @@ static int add_rule(struct policy *p, const struct rule *r)
 		for (a = 0; a < 6; a++)
 			if (!p->alts[a][idx[a]].any)
 				cmps[n++] = p->alts[a][idx[a]].cmp;
-		ret = seccomp_rule_add_array(p->ctx, r->action, r->nr, n, cmps);
+		ret = sym_seccomp_rule_add_array(p->ctx, r->action, r->nr, n, cmps);
 		if (ret == -EINVAL)
 			return perr(p, ret, "libseccomp or the kernel refuses the rule for",
 			            r->name_word);
@@ -901,7 +900,7 @@ static int parse_rule(struct policy *p, char **w, size_t n)
 		if (!name[0])
 			return perr(p, -EINVAL, "missing system call name after", w[0]);
 	}
-	r.nr = seccomp_syscall_resolve_name(name);
+	r.nr = sym_seccomp_syscall_resolve_name(name);
 	if (r.nr == __NR_SCMP_ERROR && !optional)
 		return perr(p, -EINVAL, "unknown system call", w[0]);
 	if (r.nr < 0 && r.nr != __NR_SCMP_ERROR && !optional)
@@ -984,7 +983,7 @@ static int export_bpf(const struct policy *p, struct nsb_bpf *ret)
 	fd = memfd_create("nsbox-seccomp", MFD_CLOEXEC);
 	if (fd < 0)
 		return nsb_log_errno(errno, "%s: cannot create a memfd for the filter", p->path);
-	r = seccomp_export_bpf(p->ctx, fd);
+	r = sym_seccomp_export_bpf(p->ctx, fd);
 	if (r < 0)
 		return nsb_log_errno(r, "%s: cannot generate the filter", p->path);
 	if (fstat(fd, &st) < 0 || lseek(fd, 0, SEEK_SET) < 0)
@@ -1012,6 +1011,12 @@ int nsb_seccomp_compile_policy(const char *path, const char *text, struct nsb_bp
 	char *line, *next;
 	int r = 0;
 
+	char what[PATH_MAX + 32];
+
+	snprintf(what, sizeof(what), "seccomp policy '%s'", path);
+	r = nsb_seccomp_lib_load(what);
+	if (r < 0)
+		return r;
 	p = calloc(1, sizeof(*p));
 	copy = strdup(text);
 	if (!p || !copy)
