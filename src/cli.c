@@ -938,9 +938,12 @@ static int opt_cap(struct parser *p, const struct cli_call *c)
 {
 	struct nsb_config *cfg = p->cfg;
 	struct nsb_cap_op *ops;
-	int cap;
+	int cap, r;
 
-	if (nsb_caps_from_name(c->arg[0].s, &cap) < 0) {
+	r = nsb_caps_from_name(c->arg[0].s, &cap, c->opt->name);
+	if (r == -EOPNOTSUPP)
+		return r;
+	if (r < 0) {
 		nsb_err("%s: unknown capability '%s' (%s): expected a name such as CAP_SYS_ADMIN, "
 		        "or ALL",
 		        c->opt->name, c->arg[0].s, AT(c->arg[0].pos));

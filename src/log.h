@@ -19,6 +19,11 @@ const char *nsb_log_prog(void);
 void nsb_log_set_level_prefix(bool on);
 /* Redirect messages (unit tests); NULL restores stderr. */
 void nsb_log_set_stream(FILE *f);
+/* In a sandbox process: send error-level messages to the monitor over the
+ * channel fd (sync.h) instead of printing them, so that each is printed
+ * once, by the monitor; -1 prints them again. Warnings and debug messages
+ * are always printed where they happen. */
+void nsb_log_set_forward(int fd);
 
 void nsb_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Log "msg: strerror(err)" at error level and return -|err|. */

@@ -9,16 +9,11 @@
 #include "cli.h"
 #include "launch.h"
 #include "log.h"
-#include "reaper.h"
 
 int main(int argc, char **argv)
 {
 	struct nsb_config cfg = {0};
 	int r, status;
-
-	/* nsbox re-executed as a sandbox's reaper (see sandbox.c). */
-	if (argc > 0 && strcmp(argv[0], NSB_REAPER_ARGV0) == 0)
-		return nsb_reaper_main(argc, argv);
 
 	nsb_log_init(argc > 0 ? argv[0] : NULL);
 

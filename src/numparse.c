@@ -114,3 +114,16 @@ int nsb_parse_size(const char *s, uint64_t *ret)
 	*ret = v;
 	return 0;
 }
+
+int nsb_parse_long(const char *s, long *ret)
+{
+	bool neg = s && *s == '-';
+	uint64_t v;
+	int r;
+
+	r = parse_digits(neg ? s + 1 : s, 10, neg ? (uint64_t)LONG_MAX + 1 : LONG_MAX, &v);
+	if (r < 0)
+		return r;
+	*ret = neg ? (long)(0 - v) : (long)v;
+	return 0;
+}

@@ -14,3 +14,6 @@ int nsb_parse_id(const char *s, uint32_t *ret);
 int nsb_parse_mode(const char *s, unsigned *ret);
 /* --size: must start with a digit, base auto-detected (0x.., 0..), 1..SIZE_MAX/2. */
 int nsb_parse_size(const char *s, uint64_t *ret);
+/* Base 10 with an optional '-', digits only, LONG_MIN..LONG_MAX (sysctl
+ * files, after their newline is cut). */
+int nsb_parse_long(const char *s, long *ret);

@@ -199,7 +199,7 @@ static void check_rlimit(const char *s)
 
 static void check_cap(const char *s)
 {
-	int cap = -9, r = nsb_caps_from_name(s, &cap);
+	int cap = -9, r = nsb_caps_from_name(s, &cap, "fuzz");
 	char *name;
 
 	if (r < 0) {

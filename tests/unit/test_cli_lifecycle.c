@@ -604,17 +604,17 @@ START_TEST(test_caps_names)
 			cap_free(name);
 			continue;
 		}
-		ck_assert_msg(nsb_caps_from_name(name, &cap) == 0 && cap == c, "%s", name);
+		ck_assert_msg(nsb_caps_from_name(name, &cap, "test") == 0 && cap == c, "%s", name);
 		ck_assert_int_eq(strncmp(name, "cap_", 4), 0);
-		ck_assert_msg(nsb_caps_from_name(name + 4, &cap) == 0 && cap == c, "%s", name + 4);
+		ck_assert_msg(nsb_caps_from_name(name + 4, &cap, "test") == 0 && cap == c, "%s", name + 4);
 		snprintf(upper, sizeof(upper), "%s", name);
 		for (char *p = upper; *p; p++)
 			*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
-		ck_assert_msg(nsb_caps_from_name(upper, &cap) == 0 && cap == c, "%s", upper);
+		ck_assert_msg(nsb_caps_from_name(upper, &cap, "test") == 0 && cap == c, "%s", upper);
 		cap_free(name);
 	}
 	cap = 12345;
-	ck_assert_int_eq(nsb_caps_from_name("nonsense", &cap), -EINVAL);
+	ck_assert_int_eq(nsb_caps_from_name("nonsense", &cap, "test"), -EINVAL);
 	ck_assert_int_eq(cap, 12345);
 	/* Long names do not overflow anything. */
 	{
@@ -622,7 +622,7 @@ START_TEST(test_caps_names)
 
 		memset(big, 'a', sizeof(big) - 1);
 		big[sizeof(big) - 1] = '\0';
-		ck_assert_int_eq(nsb_caps_from_name(big, &cap), -EINVAL);
+		ck_assert_int_eq(nsb_caps_from_name(big, &cap, "test"), -EINVAL);
 	}
 }
 END_TEST
