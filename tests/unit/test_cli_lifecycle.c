@@ -606,11 +606,13 @@ START_TEST(test_caps_names)
 		}
 		ck_assert_msg(nsb_caps_from_name(name, &cap, "test") == 0 && cap == c, "%s", name);
 		ck_assert_int_eq(strncmp(name, "cap_", 4), 0);
-		ck_assert_msg(nsb_caps_from_name(name + 4, &cap, "test") == 0 && cap == c, "%s", name + 4);
+		ck_assert_msg(nsb_caps_from_name(name + 4, &cap, "test") == 0 && cap == c, "%s",
+		              name + 4);
 		snprintf(upper, sizeof(upper), "%s", name);
 		for (char *p = upper; *p; p++)
 			*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
-		ck_assert_msg(nsb_caps_from_name(upper, &cap, "test") == 0 && cap == c, "%s", upper);
+		ck_assert_msg(nsb_caps_from_name(upper, &cap, "test") == 0 && cap == c, "%s",
+		              upper);
 		cap_free(name);
 	}
 	cap = 12345;
