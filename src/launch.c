@@ -448,7 +448,7 @@ static int monitor(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pi
 	char buf[64];
 
 	if (!cfg->no_forward_signals)
-		nsb_signals_forward(pid, cfg->new_session);
+		nsb_signals_forward(pid, cfg->new_session && !plan->reaper);
 	if (release_child(cfg, plan, pid, flags, sync_fd) < 0) {
 		int st;
 
@@ -545,7 +545,7 @@ static int launch_via_joiner(struct nsb_config *cfg, struct nsb_plan *plan, unsi
 	}
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (!cfg->no_forward_signals)
-		nsb_signals_forward(joiner, cfg->new_session);
+		nsb_signals_forward(joiner, false);
 	status = wait_child(joiner);
 	return status < 0 ? 1 : status;
 }

@@ -136,7 +136,7 @@ void nsb_reaper_run(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t c
 	int status;
 
 	if (!cfg->no_forward_signals)
-		nsb_signals_forward(command, false);
+		nsb_signals_forward(command, cfg->new_session);
 	if (lock_down(cfg, plan, ready_fd, lock_fds) < 0) {
 		(void)kill(command, SIGKILL);
 		_exit(1);

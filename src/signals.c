@@ -15,17 +15,22 @@ static volatile sig_atomic_t forward_terminal;
 static void forward_signal(int sig, siginfo_t *si, void *ctx)
 {
 	bool terminal = sig == SIGINT || sig == SIGQUIT || sig == SIGHUP;
+	pid_t to = (pid_t)forward_to;
 
-	if (forward_to > 0 && (si->si_code <= 0 || (forward_terminal && terminal)))
-		kill((pid_t)forward_to, sig);
+	if (to <= 0)
+		return;
+	if (si->si_code <= 0)
+		(void)kill(to, sig);
+	else if (terminal && si->si_code == SI_KERNEL && forward_terminal)
+		(void)kill(-to, sig);
 }
 
-void nsb_signals_forward(pid_t to, bool from_terminal_too)
+void nsb_signals_forward(pid_t to, bool terminal_to_group)
 {
 	struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | SA_RESTART};
 
 	forward_to = to;
-	forward_terminal = from_terminal_too;
+	forward_terminal = terminal_to_group;
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < NSB_ELEMENTSOF(forwarded_signals); i++)
 		(void)sigaction(forwarded_signals[i], &sa, NULL);

@@ -9,10 +9,15 @@
 
 /* Pass those signals on to pid to. Normally only what a process sent
  * (si_code <= 0): a terminal's SIGINT or SIGWINCH already reaches COMMAND
- * through its process group. With from_terminal_too (COMMAND left the
- * terminal's process group: --new-session), SIGINT, SIGQUIT and SIGHUP
- * sent by the kernel for the terminal are passed on as well. */
-void nsb_signals_forward(pid_t to, bool from_terminal_too);
+ * through its process group. With terminal_to_group (the caller is
+ * COMMAND's parent, and --new-session took COMMAND out of the terminal's
+ * process group), the SIGINT, SIGQUIT and SIGHUP the kernel sends for the
+ * terminal go to COMMAND's process group, as the terminal would have sent
+ * them. Every nsbox process of the launch is in the terminal's process
+ * group and gets those signals itself: only COMMAND's parent acts on them,
+ * which is why they are not passed down the chain (a signal passed on
+ * could also merge with the terminal's own one still pending). */
+void nsb_signals_forward(pid_t to, bool terminal_to_group);
 
 /* Before COMMAND exists there is nobody to pass a signal to: those signals
  * (but SIGWINCH) end the process with 128+N instead (pid 1 of a pid
