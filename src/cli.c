@@ -841,8 +841,9 @@ static int opt_size(struct parser *p, const struct cli_call *c)
 		        "E "
 		        "(powers of 1024: 64M = 64Mi = 64MiB)",
 		        c->opt->name, a->s, AT(a->pos));
+	/* -EDOM means "usage printed" to the caller of nsb_cli_parse(). */
 	if (r < 0)
-		return r;
+		return r == -EDOM ? -EINVAL : r;
 	p->size = (struct modifier){.given = true, .pos = c->pos, .value = size};
 	return 0;
 }
@@ -1007,7 +1008,7 @@ static int opt_rlimit(struct parser *p, const struct cli_call *c)
 		        "'unlimited' (limits in bytes may take a unit: 64M = 64MiB)",
 		        arg, bad, AT(pos));
 	if (r < 0)
-		return r;
+		return r == -EDOM ? -EINVAL : r;
 	limits = grow(cfg->rlimits, &p->rlimits_cap, cfg->n_rlimits, sizeof(*limits));
 	if (!limits)
 		return out_of_memory();

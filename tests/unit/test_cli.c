@@ -943,7 +943,7 @@ START_TEST(test_size_invalid)
 		         "written K, M, G, T, P or E, alone or followed by i or iB (64M = 64Mi = "
 		         "64MiB); KB, MB, ... are refused because they often mean powers of 1000\n",
 		         si[i]);
-		expect_err_list(-EDOM, msg, ARGV("--size", si[i], "--tmpfs", "/t", "true"));
+		expect_err_list(-EINVAL, msg, ARGV("--size", si[i], "--tmpfs", "/t", "true"));
 	}
 	/* The largest size, with and without a unit. */
 	snprintf(msg, sizeof(msg), "%zu", SIZE_MAX / 2);

@@ -904,13 +904,13 @@ START_TEST(test_rlimit_units)
 	           "--rlimit", "rlimit_nofile=4k");
 
 	/* Units that often mean powers of 1000. */
-	EXPECT_ERR(-EDOM,
+	EXPECT_ERR(-EINVAL,
 	           "nsbox: --rlimit: invalid limit 'AS=1GB' at '1GB' (argument 2): units are "
 	           "powers of 1024, written K, M, G, T, P or E, alone or followed by i or iB (64M "
 	           "= 64Mi = 64MiB); KB, MB, ... are refused because they often mean powers of "
 	           "1000\n",
 	           "--rlimit", "AS=1GB");
-	EXPECT_ERR(-EDOM,
+	EXPECT_ERR(-EINVAL,
 	           "nsbox: --rlimit: invalid limit 'STACK=8M:16mb' at '16mb' (argument 2): units "
 	           "are powers of 1024, written K, M, G, T, P or E, alone or followed by i or iB "
 	           "(64M = 64Mi = 64MiB); KB, MB, ... are refused because they often mean powers "
