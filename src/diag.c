@@ -386,8 +386,8 @@ static bool spacetab(char c)
 }
 
 /* The interpreter of a "#!" file as the kernel finds it in the first
- * HEAD_SIZE bytes (NUL-filled past the end of the file): 0, or -ENOEXEC
- * with *ret_why for a line without one, -E2BIG for one cut by the limit. */
+ * HEAD_SIZE bytes (NUL-filled past the end of the file): 0, -ENOEXEC for a
+ * line without one, -E2BIG for one cut short by the limit. */
 static int script_interp(const char *h, char *ret, size_t size)
 {
 	const char *last = h + HEAD_SIZE - 1, *end, *name, *p;
@@ -561,8 +561,10 @@ static bool explain_file(struct out *o, const char *path, const char *path_env, 
 	}
 	if (explain_type(o, path, &st))
 		return true;
-	if (!S_ISREG(st.st_mode) || explain_permissions(o, path, &st))
-		return S_ISREG(st.st_mode);
+	if (!S_ISREG(st.st_mode))
+		return false;
+	if (explain_permissions(o, path, &st))
+		return true;
 	/* An execute-only file cannot be read: nothing more to learn. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
@@ -614,7 +616,9 @@ static void explain_not_found(struct out *o, const char *path)
 			continue;
 		memcpy(dir, path, i);
 		dir[i] = '\0';
-		if (stat(dir, &st) < 0 && (errno == ENOENT || errno == ENOTDIR)) {
+		if (stat(dir, &st) < 0) {
+			if (errno != ENOENT && errno != ENOTDIR)
+				break;
 			say(o, "%s does not exist in the sandbox (there is no %s)", SHOW(path),
 			    SHOW(dir));
 			return;
