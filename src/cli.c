@@ -200,7 +200,7 @@ static const struct cli_option options[] = {
         OPT("--cap-drop", GRP_PROCESS, opt_cap, 0, "Drop capability CAP (or ALL) for COMMAND",
             "CAP"),
         OPT("--rlimit", GRP_PROCESS, opt_rlimit, 0,
-            "Set resource limit NAME (NOFILE, NPROC, AS, CPU, ...) to SOFT[:HARD]",
+            "Set resource limit NAME (NOFILE, AS, ...) to SOFT[:HARD] (sizes: 64M, 1G)",
             "NAME=SOFT[:HARD]"),
 
         OPT("--lock-file", GRP_MONITOR, opt_lock_file, 0,
@@ -257,8 +257,8 @@ static const struct cli_option options[] = {
              "OCTAL", "PATH"),
         OPT("--perms", GRP_FILESYSTEM, opt_perms, CLI_MODIFIER,
             "Mode of the file, directory or tmpfs created by the next option", "OCTAL"),
-        OPT("--size", GRP_FILESYSTEM, opt_size, CLI_MODIFIER, "Size limit of the next --tmpfs",
-            "BYTES"),
+        OPT("--size", GRP_FILESYSTEM, opt_size, CLI_MODIFIER,
+            "Size limit of the next --tmpfs (bytes, or 64M, 1G ...)", "BYTES"),
 
         FDOPT("--seccomp", GRP_LOCKDOWN, seccomp_fd, "Load a seccomp program from FD"),
         OPT("--add-seccomp-fd", GRP_LOCKDOWN, opt_add_seccomp_fd, 0,
@@ -829,12 +829,21 @@ static int opt_size(struct parser *p, const struct cli_call *c)
 	if (r < 0)
 		return r;
 	r = nsb_parse_size(a->s, &size);
-	if (r < 0) {
-		nsb_err("%s: invalid size '%s' (%s): expected a number from 1 to %zu (decimal, "
-		        "0x hexadecimal or 0 octal)",
-		        c->opt->name, a->s, AT(a->pos), SIZE_MAX / 2);
-		return r;
-	}
+	if (r == -EDOM)
+		nsb_err("%s: invalid size '%s' (%s): " NSB_BYTES_EDOM_HINT, c->opt->name, a->s,
+		        AT(a->pos));
+	else if (r == -ERANGE)
+		nsb_err("%s: invalid size '%s' (%s): expected 1 to %zu bytes", c->opt->name, a->s,
+		        AT(a->pos), SIZE_MAX / 2);
+	else if (r < 0)
+		nsb_err("%s: invalid size '%s' (%s): expected a number of bytes (decimal, 0x "
+		        "hexadecimal or 0 octal), or a decimal number and a unit K, M, G, T, P or "
+		        "E "
+		        "(powers of 1024: 64M = 64Mi = 64MiB)",
+		        c->opt->name, a->s, AT(a->pos));
+	/* -EDOM means "usage printed" to the caller of nsb_cli_parse(). */
+	if (r < 0)
+		return r == -EDOM ? -EINVAL : r;
 	p->size = (struct modifier){.given = true, .pos = c->pos, .value = size};
 	return 0;
 }
@@ -976,22 +985,33 @@ static int opt_rlimit(struct parser *p, const struct cli_call *c)
 {
 	struct nsb_config *cfg = p->cfg;
 	struct nsb_rlimit l, *limits;
-	const char *bad;
-	int r;
+	const char *arg = c->arg[0].s, *bad;
+	int pos = c->arg[0].pos, r;
 
-	r = nsb_rlimit_parse(c->arg[0].s, &l, &bad);
-	if (r == -ERANGE) {
-		nsb_err("--rlimit: soft limit above the hard limit in '%s' (%s)", c->arg[0].s,
-		        AT(c->arg[0].pos));
-		return r;
-	}
-	if (r < 0) {
+	r = nsb_rlimit_parse(arg, &l, &bad);
+	if (r == -ERANGE)
+		nsb_err("--rlimit: soft limit above the hard limit in '%s' (%s)", arg, AT(pos));
+	else if (r == -EOVERFLOW)
+		nsb_err("--rlimit: invalid limit '%s' at '%s' (%s): above the largest finite "
+		        "limit, "
+		        "%llu (for no limit write 'unlimited')",
+		        arg, bad, AT(pos), (unsigned long long)RLIM_INFINITY - 1);
+	else if (r == -EDOM)
+		nsb_err("--rlimit: invalid limit '%s' at '%s' (%s): " NSB_BYTES_EDOM_HINT, arg, bad,
+		        AT(pos));
+	else if (r == -ENOTSUP)
+		nsb_err("--rlimit: invalid limit '%s' at '%s' (%s): %.*s is not counted in bytes "
+		        "and takes no unit (units are for AS CORE DATA FSIZE MEMLOCK MSGQUEUE RSS "
+		        "STACK)",
+		        arg, bad, AT(pos), (int)strcspn(arg, "="), arg);
+	else if (r < 0)
 		nsb_err("--rlimit: invalid limit '%s' at '%s' (%s): expected NAME=SOFT[:HARD] with "
 		        "NAME one of AS CORE CPU DATA FSIZE LOCKS MEMLOCK MSGQUEUE NICE NOFILE "
-		        "NPROC RSS RTPRIO RTTIME SIGPENDING STACK and numbers or 'unlimited'",
-		        c->arg[0].s, bad, AT(c->arg[0].pos));
-		return r;
-	}
+		        "NPROC RSS RTPRIO RTTIME SIGPENDING STACK and decimal numbers or "
+		        "'unlimited' (limits in bytes may take a unit: 64M = 64MiB)",
+		        arg, bad, AT(pos));
+	if (r < 0)
+		return r == -EDOM ? -EINVAL : r;
 	limits = grow(cfg->rlimits, &p->rlimits_cap, cfg->n_rlimits, sizeof(*limits));
 	if (!limits)
 		return out_of_memory();

@@ -139,6 +139,11 @@ run_box --rlimit CPU=100:200 --rlimit core=0:0 --rlimit Fsize=1048576:2097152 \
 	--rlimit RLIMIT_MSGQUEUE=8192:16384 cat /proc/self/limits
 is "$status/$(limit_of 'Max cpu time')/$(limit_of 'Max core file size')/$(limit_of 'Max file size')/$(limit_of 'Max msgqueue size')" \
 	"0/100 200/0 0/1048576 2097152/8192 16384" "--rlimit: the limits in /proc/self/limits"
+run_box --rlimit Fsize=1M:2MiB --rlimit STACK=8m:8mi --rlimit MEMLOCK=64KiB:64K cat /proc/self/limits
+is "$status/$(limit_of 'Max file size')/$(limit_of 'Max stack size')/$(limit_of 'Max locked memory')" \
+	"0/1048576 2097152/8388608 8388608/65536 65536" "--rlimit: units on the limits in bytes"
+run_box --rlimit NOFILE=1K true
+expect_error "--rlimit: no unit on a count" "--rlimit" "NOFILE is not counted in bytes"
 
 if [ "$(my_hard 'Max core file size')" = unlimited ]; then
 	run_box --rlimit CORE=unlimited:infinity sh -c 'ulimit -Sc; ulimit -Hc'

@@ -872,6 +872,27 @@ END_TEST
 
 START_TEST(test_size)
 {
+	static const struct {
+		const char *arg;
+		uint64_t size;
+	} units[] = {
+	        {"64M", UINT64_C(64) << 20},
+	        {"64m", UINT64_C(64) << 20},
+	        {"64Mi", UINT64_C(64) << 20},
+	        {"64MiB", UINT64_C(64) << 20},
+	        {"64mib", UINT64_C(64) << 20},
+	        {"1G", UINT64_C(1) << 30},
+	        {"512KiB", UINT64_C(512) << 10},
+	        {"2k", 2048},
+	        {"3T", UINT64_C(3) << 40},
+	        {"1P", UINT64_C(1) << 50},
+	        {"7E", UINT64_C(7) << 60},
+	        {"4096B", 4096},
+	        {"0x1B", 27},
+	        {"0100", 64},
+	        {"10", 10},
+	};
+
 	PARSE_OK("--size", "1048576", "--tmpfs", "/t", "--tmpfs", "/u", "true");
 	assert_op(0, (struct op_want){NSB_OP_TMPFS, 0, "--tmpfs", 3, NULL, "/t", -1, -1, 1048576});
 	assert_op(1, (struct op_want){NSB_OP_TMPFS, 0, "--tmpfs", 5, NULL, "/u", -1, -1, 0});
@@ -879,27 +900,55 @@ START_TEST(test_size)
 	assert_op(0, (struct op_want){NSB_OP_TMPFS, 0, "--tmpfs", 5, NULL, "/t", -1, 0700, 16});
 	PARSE_OK("--perms", "0750", "--size", "010", "--tmpfs", "/t", "true");
 	assert_op(0, (struct op_want){NSB_OP_TMPFS, 0, "--tmpfs", 5, NULL, "/t", -1, 0750, 8});
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		parse_ok_list(ARGV("--size", units[i].arg, "--tmpfs", "/t", "true"), "");
+		assert_op(0, (struct op_want){NSB_OP_TMPFS, 0, "--tmpfs", 3, NULL, "/t", -1, -1,
+		                              units[i].size});
+	}
 }
 END_TEST
 
 START_TEST(test_size_invalid)
 {
-	static const char *const bad[] = {"0",  "-1", "",   "1k",
-	                                  "0x", "08", " 1", "99999999999999999999"};
+	static const char *const syntax[] = {"-1",    "",     "0x",     "08",  " 1",    "1 ",
+	                                     "1.5G",  "1,5G", "-1M",    "+1M", "1 M",   "1M ",
+	                                     "M",     "MiB",  "1iB",    "1KK", "1Z",    "1MiBB",
+	                                     "0x10M", "010M", "0x1EiB", "1e3", "64Mb2", "1Ki B"};
+	static const char *const range[] = {"0",  "00",    "0x0",
+	                                    "0K", "0B",    "99999999999999999999",
+	                                    "8E", "8192P", "9223372036854775808"};
+	static const char *const si[] = {"64MB", "1kB", "1KB", "2GB", "1Tb", "1PB", "1EB"};
+	char msg[400];
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char msg[200];
-
-		snprintf(msg, sizeof(msg),
-		         "nsbox: --size: invalid size '%s' (argument 2): expected a number from 1 "
-		         "to %zu (decimal, 0x hexadecimal or 0 octal)\n",
-		         bad[i], SIZE_MAX / 2);
-		expect_err_list(bad[i][0] == '0' && !bad[i][1] ? -ERANGE
-		                : bad[i][0] == '9'             ? -ERANGE
-		                                               : -EINVAL,
-		                msg, ARGV("--size", bad[i], "--tmpfs", "/t", "true"));
+	for (i = 0; i < sizeof(syntax) / sizeof(syntax[0]); i++) {
+		snprintf(
+		        msg, sizeof(msg),
+		        "nsbox: --size: invalid size '%s' (argument 2): expected a number of bytes "
+		        "(decimal, 0x hexadecimal or 0 octal), or a decimal number and a unit K, "
+		        "M, "
+		        "G, T, P or E (powers of 1024: 64M = 64Mi = 64MiB)\n",
+		        syntax[i]);
+		expect_err_list(-EINVAL, msg, ARGV("--size", syntax[i], "--tmpfs", "/t", "true"));
 	}
+	for (i = 0; i < sizeof(range) / sizeof(range[0]); i++) {
+		snprintf(msg, sizeof(msg),
+		         "nsbox: --size: invalid size '%s' (argument 2): expected 1 to %zu bytes\n",
+		         range[i], SIZE_MAX / 2);
+		expect_err_list(-ERANGE, msg, ARGV("--size", range[i], "--tmpfs", "/t", "true"));
+	}
+	for (i = 0; i < sizeof(si) / sizeof(si[0]); i++) {
+		snprintf(msg, sizeof(msg),
+		         "nsbox: --size: invalid size '%s' (argument 2): units are powers of 1024, "
+		         "written K, M, G, T, P or E, alone or followed by i or iB (64M = 64Mi = "
+		         "64MiB); KB, MB, ... are refused because they often mean powers of 1000\n",
+		         si[i]);
+		expect_err_list(-EINVAL, msg, ARGV("--size", si[i], "--tmpfs", "/t", "true"));
+	}
+	/* The largest size, with and without a unit. */
+	snprintf(msg, sizeof(msg), "%zu", SIZE_MAX / 2);
+	parse_ok_list(ARGV("--size", msg, "--tmpfs", "/t", "true"), "");
+	parse_ok_list(ARGV("--size", "8191P", "--tmpfs", "/t", "true"), "");
 	EXPECT_ERR(-EINVAL, "nsbox: --size must be followed by --tmpfs, not --dir (argument 3)\n",
 	           "--size", "10", "--dir", "/d", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --size must be followed by --tmpfs, not --dir (argument 5)\n",

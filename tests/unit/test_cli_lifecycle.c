@@ -783,8 +783,8 @@ END_TEST
 
 #define RLIMIT_HINT                                                                          \
 	": expected NAME=SOFT[:HARD] with NAME one of AS CORE CPU DATA FSIZE LOCKS MEMLOCK " \
-	"MSGQUEUE NICE NOFILE NPROC RSS RTPRIO RTTIME SIGPENDING STACK and numbers or "      \
-	"'unlimited'\n"
+	"MSGQUEUE NICE NOFILE NPROC RSS RTPRIO RTTIME SIGPENDING STACK and decimal numbers " \
+	"or 'unlimited' (limits in bytes may take a unit: 64M = 64MiB)\n"
 
 START_TEST(test_rlimit_invalid)
 {
@@ -810,7 +810,16 @@ START_TEST(test_rlimit_invalid)
 	        {"NOFILE=1 ", "1 "},
 	        {"NOFILE=0x10", "0x10"},
 	        {"NOFILE=1e3", "1e3"},
-	        {"NOFILE=1k", "1k"},
+	        {"AS=1e3", "1e3"},
+	        {"AS=1.5G", "1.5G"},
+	        {"AS=1 G", "1 G"},
+	        {"AS=-1G", "-1G"},
+	        {"AS=0x10M", "0x10M"},
+	        {"AS=G", "G"},
+	        {"AS=1GiBx", "1GiBx"},
+	        {"AS=1iB", "1iB"},
+	        {"STACK=8M:x", "x"},
+	        {"NOFILE=1x", "1x"},
 	        {"NOFILE=unlimitedx", "unlimitedx"},
 	        {"NOFILE=unlimite", "unlimite"},
 	        {"NOFILE=inf", "inf"},
@@ -820,11 +829,6 @@ START_TEST(test_rlimit_invalid)
 	        {"NOFILE=1:2:3", "2:3"},
 	        {"NOFILE=1=2", "1=2"},
 	        {"NOFILE=unlimited:", ""},
-	        /* RLIM_INFINITY is spelled "unlimited"; more does not fit. */
-	        {"NOFILE=18446744073709551615", "18446744073709551615"},
-	        {"NOFILE=18446744073709551616", "18446744073709551616"},
-	        {"NOFILE=99999999999999999999999", "99999999999999999999999"},
-	        {"NOFILE=1:18446744073709551615", "18446744073709551615"},
 	};
 
 	for (size_t i = 0; i < N_ELEMS(bad); i++) {
@@ -839,6 +843,113 @@ START_TEST(test_rlimit_invalid)
 	EXPECT_ERR(-EINVAL,
 	           "nsbox: --rlimit takes 1 argument (NAME=SOFT[:HARD]), got 0 (argument 1)\n",
 	           "--rlimit");
+}
+END_TEST
+
+/* Units: for the limits in bytes only, as --size reads them. */
+START_TEST(test_rlimit_units)
+{
+	static const char *const bytes[] = {"AS",      "CORE",     "DATA", "FSIZE",
+	                                    "MEMLOCK", "MSGQUEUE", "RSS",  "STACK"};
+	static const char *const counts[] = {"CPU",   "LOCKS",  "NICE",   "NOFILE",
+	                                     "NPROC", "RTPRIO", "RTTIME", "SIGPENDING"};
+	char arg[64], msg[400];
+
+	for (size_t i = 0; i < N_ELEMS(bytes); i++) {
+		snprintf(arg, sizeof(arg), "%s=64M:1G", bytes[i]);
+		parse_ok_list(ARGV("--rlimit", arg, "true"), "");
+		ck_assert_uint_eq(cfg.rlimits[0].soft, UINT64_C(64) << 20);
+		ck_assert_uint_eq(cfg.rlimits[0].hard, UINT64_C(1) << 30);
+	}
+	PARSE_OK("--rlimit", "stack=8mib", "--rlimit", "rlimit_core=0K:unlimited", "--rlimit",
+	         "MEMLOCK=512KiB:512Ki", "--rlimit", "FSIZE=100B", "--rlimit", "AS=15E", "--rlimit",
+	         "DATA=1t", "--rlimit", "RSS=16383P:16383P", "true");
+	assert_rlimit(0, RLIMIT_STACK, UINT64_C(8) << 20, false, 0);
+	assert_rlimit(1, RLIMIT_CORE, 0, true, RLIM_INFINITY);
+	assert_rlimit(2, RLIMIT_MEMLOCK, 512 << 10, true, 512 << 10);
+	assert_rlimit(3, RLIMIT_FSIZE, 100, false, 0);
+	assert_rlimit(4, RLIMIT_AS, UINT64_C(15) << 60, false, 0);
+	assert_rlimit(5, RLIMIT_DATA, UINT64_C(1) << 40, false, 0);
+	assert_rlimit(6, RLIMIT_RSS, UINT64_C(16383) << 50, true, UINT64_C(16383) << 50);
+	/* Soft above hard, once the units are applied. */
+	EXPECT_ERR(-ERANGE,
+	           "nsbox: --rlimit: soft limit above the hard limit in 'AS=1G:1023M' (argument "
+	           "2)\n",
+	           "--rlimit", "AS=1G:1023M");
+
+	/* A unit on a count, in the soft or the hard limit, in any case. */
+	for (size_t i = 0; i < N_ELEMS(counts); i++) {
+		static const char *const values[] = {"1K", "1:2M", "1KiB", "8b",
+		                                     "99999999999999999999E"};
+
+		for (size_t j = 0; j < N_ELEMS(values); j++) {
+			const char *at;
+
+			snprintf(arg, sizeof(arg), "%s=%s", counts[i], values[j]);
+			at = strchr(arg, '=') + 1;
+			if (strchr(at, ':'))
+				at = strchr(at, ':') + 1;
+			snprintf(msg, sizeof(msg),
+			         "nsbox: --rlimit: invalid limit '%s' at '%s' (argument 2): %s is "
+			         "not "
+			         "counted in bytes and takes no unit (units are for AS CORE DATA "
+			         "FSIZE "
+			         "MEMLOCK MSGQUEUE RSS STACK)\n",
+			         arg, at, counts[i]);
+			expect_err_list(-ENOTSUP, msg, ARGV("--rlimit", arg, "true"));
+		}
+	}
+	EXPECT_ERR(-ENOTSUP,
+	           "nsbox: --rlimit: invalid limit 'rlimit_nofile=4k' at '4k' (argument 2): "
+	           "rlimit_nofile is not counted in bytes and takes no unit (units are for AS CORE "
+	           "DATA FSIZE MEMLOCK MSGQUEUE RSS STACK)\n",
+	           "--rlimit", "rlimit_nofile=4k");
+
+	/* Units that often mean powers of 1000. */
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: --rlimit: invalid limit 'AS=1GB' at '1GB' (argument 2): units are "
+	           "powers of 1024, written K, M, G, T, P or E, alone or followed by i or iB (64M "
+	           "= 64Mi = 64MiB); KB, MB, ... are refused because they often mean powers of "
+	           "1000\n",
+	           "--rlimit", "AS=1GB");
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: --rlimit: invalid limit 'STACK=8M:16mb' at '16mb' (argument 2): units "
+	           "are powers of 1024, written K, M, G, T, P or E, alone or followed by i or iB "
+	           "(64M = 64Mi = 64MiB); KB, MB, ... are refused because they often mean powers "
+	           "of 1000\n",
+	           "--rlimit", "STACK=8M:16mb");
+}
+END_TEST
+
+/* RLIM_INFINITY is spelled "unlimited"; more does not fit. */
+START_TEST(test_rlimit_overflow)
+{
+	static const struct {
+		const char *arg, *at;
+	} bad[] = {
+	        {"NOFILE=18446744073709551615", "18446744073709551615"},
+	        {"NOFILE=18446744073709551616", "18446744073709551616"},
+	        {"NOFILE=99999999999999999999999", "99999999999999999999999"},
+	        {"NOFILE=1:18446744073709551615", "18446744073709551615"},
+	        {"AS=16E", "16E"},
+	        {"AS=16384P", "16384P"},
+	        {"AS=18014398509481984K", "18014398509481984K"},
+	        {"AS=1:99999999999999999999999GiB", "99999999999999999999999GiB"},
+	};
+
+	for (size_t i = 0; i < N_ELEMS(bad); i++) {
+		char msg[400];
+
+		snprintf(msg, sizeof(msg),
+		         "nsbox: --rlimit: invalid limit '%s' at '%s' (argument 2): above the "
+		         "largest "
+		         "finite limit, 18446744073709551614 (for no limit write 'unlimited')\n",
+		         bad[i].arg, bad[i].at);
+		expect_err_list(-EOVERFLOW, msg, ARGV("--rlimit", bad[i].arg, "true"));
+	}
+	/* Just below: 2^64 - 2 bytes, and 2^64 - 1024 with a unit. */
+	PARSE_OK("--rlimit", "AS=18014398509481983K", "true");
+	assert_rlimit(0, RLIMIT_AS, (rlim_t)UINT64_C(18014398509481983) << 10, false, 0);
 }
 END_TEST
 
@@ -1091,6 +1202,8 @@ static Suite *lifecycle_suite(void)
 	tcase_add_test(tc, test_rlimit_values);
 	tcase_add_test(tc, test_rlimit_largest_finite);
 	tcase_add_test(tc, test_rlimit_invalid);
+	tcase_add_test(tc, test_rlimit_units);
+	tcase_add_test(tc, test_rlimit_overflow);
 	tcase_add_test(tc, test_rlimit_soft_above_hard);
 	tcase_add_test(tc, test_rlimit_parse);
 	suite_add_tcase(s, tc);
