@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "diag.h"
+#include "dryrun.h"
 #include "launch.h"
 #include "log.h"
 #include "ops.h"
@@ -81,39 +83,6 @@ static bool userns_seems_possible(void)
 	    v == 0)
 		return false;
 	return true;
-}
-
-/* Say which knob refused the user namespace, and how to change it. */
-static void explain_userns_failure(int err)
-{
-	long v;
-
-	if (read_int_file("/proc/sys/user/max_user_namespaces", &v) == 0 && v == 0)
-		nsb_err("user namespaces are disabled: user.max_user_namespaces is 0 "
-		        "(sysctl -w user.max_user_namespaces=15000)");
-	else if (err == ENOSPC || err == EUSERS)
-		nsb_err("too many nested or existing user namespaces "
-		        "(user.max_user_namespaces, or the nesting limit of 32)");
-	else if (read_int_file("/proc/sys/kernel/unprivileged_userns_clone", &v) == 0 && v == 0)
-		nsb_err("unprivileged user namespaces are disabled: "
-		        "kernel.unprivileged_userns_clone "
-		        "is 0 (sysctl -w kernel.unprivileged_userns_clone=1)");
-	else if (read_int_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", &v) == 0 &&
-	         v == 1)
-		nsb_err("AppArmor restricts unprivileged user namespaces: "
-		        "kernel.apparmor_restrict_unprivileged_userns is 1 (give nsbox an AppArmor "
-		        "profile that allows userns, or set it to 0)");
-	else if (err == EPERM)
-		nsb_err("user namespaces are refused here: inside a container, the container "
-		        "must allow creating them (e.g. seccomp or missing capabilities)");
-}
-
-static bool has_op(const struct nsb_config *cfg, enum nsb_op_kind kind)
-{
-	for (size_t i = 0; i < cfg->n_ops; i++)
-		if (cfg->ops[i].kind == kind)
-			return true;
-	return false;
 }
 
 /* The capabilities COMMAND keeps: root staying root keeps what it has (as
@@ -186,8 +155,8 @@ static int plan_namespaces(const struct nsb_config *cfg, struct nsb_plan *plan,
 	plan->write_maps = plan->userns && cfg->userns_block_fd < 0;
 	plan->nested_userns =
 	        plan->write_maps &&
-	        (cfg->disable_userns ||
-	         (has_op(cfg, NSB_OP_DEV) && (cfg->sandbox_uid != 0 || cfg->sandbox_gid != 0)));
+	        (cfg->disable_userns || (nsb_ops_have(cfg, NSB_OPK_DEVFS) &&
+	                                 (cfg->sandbox_uid != 0 || cfg->sandbox_gid != 0)));
 	plan->reaper =
 	        !cfg->as_pid_1 && (cfg->unshare_pid || cfg->sync_fd >= 0 || cfg->n_lock_files > 0);
 	plan->report = cfg->info_fd >= 0 || cfg->json_status_fd >= 0;
@@ -271,17 +240,18 @@ static int join_namespaces(const struct nsb_config *cfg)
 	if (cfg->userns_fd >= 0 && setns(cfg->userns_fd, CLONE_NEWUSER) < 0) {
 		int err = errno;
 		if (err == EINVAL)
-			nsb_err("--userns: cannot enter the user namespace of fd %d: it is not a "
-			        "user namespace, or not a descendant of the caller's",
+			nsb_err("Joining the specified user namespace failed, it might not be a "
+			        "descendant of the current user namespace. (--userns %d: not a "
+			        "user "
+			        "namespace, or not a descendant of the caller's)",
 			        cfg->userns_fd);
 		else
-			nsb_log_errno(err, "--userns: cannot enter the user namespace of fd %d",
+			nsb_log_errno(err, "Joining specified user namespace failed (--userns %d)",
 			              cfg->userns_fd);
 		return -err;
 	}
 	if (cfg->pidns_fd >= 0 && setns(cfg->pidns_fd, CLONE_NEWPID) < 0)
-		return nsb_log_errno(errno, "--pidns: cannot enter the pid namespace of fd %d",
-		                     cfg->pidns_fd);
+		return nsb_log_errno(errno, "Setting pidns failed (--pidns %d)", cfg->pidns_fd);
 	return 0;
 }
 
@@ -369,7 +339,7 @@ static int report_start(const struct nsb_config *cfg, const struct nsb_plan *pla
 		if (cfg->info_fd != cfg->json_status_fd)
 			close(cfg->info_fd);
 		if (r < 0)
-			return nsb_log_errno(r, "--info-fd: cannot write to fd %d", cfg->info_fd);
+			return nsb_log_errno(r, "Write to info_fd (--info-fd %d)", cfg->info_fd);
 	}
 	if (cfg->json_status_fd >= 0) {
 		n = nsb_status_format(buf, sizeof(buf), pid, &ids, true);
@@ -401,6 +371,7 @@ static int release_child(const struct nsb_config *cfg, const struct nsb_plan *pl
 	}
 	if (!plan->wait_go)
 		return 0;
+	nsb_debug("reports written, the sandbox may go on");
 	r = nsb_sync_send(sync_fd, NSB_SYNC_GO, 0, NULL);
 	/* EPIPE: the child is already gone (a forwarded SIGTERM, say). */
 	return r == -EPIPE || r == -ECONNRESET ? -EPIPE
@@ -462,7 +433,9 @@ static int monitor(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pi
 		return 1;
 	}
 	executed = follow_child(sync_fd, false);
+	nsb_debug("%s", executed ? "COMMAND was executed" : "the setup ended before COMMAND ran");
 	status = wait_child(pid);
+	nsb_debug("the sandbox ended with status %d", status);
 	if (status < 0)
 		return 1;
 	if (cfg->kill_on_exit)
@@ -502,9 +475,12 @@ static int launch_joined(struct nsb_config *cfg, struct nsb_plan *plan, unsigned
 	if (pid < 0) {
 		int err = errno;
 		nsb_log_errno(err, "cannot create the sandbox namespaces");
-		if (plan->userns &&
-		    (err == EPERM || err == ENOSPC || err == EUSERS || err == EINVAL))
-			explain_userns_failure(err);
+		if (plan->userns) {
+			char why[1024];
+
+			if (nsb_diag_userns("", err, why, sizeof(why)))
+				nsb_err("%s", why);
+		}
 		close(sync[0]);
 		close(sync[1]);
 		return 1;
@@ -513,6 +489,7 @@ static int launch_joined(struct nsb_config *cfg, struct nsb_plan *plan, unsigned
 		close(sync[0]);
 		nsb_sandbox_run_or_die(cfg, plan);
 	}
+	nsb_debug("sandbox cloned: pid %ld, namespace flags %#lx", pid, flags);
 
 	close(sync[1]);
 	/* COMMAND runs with our uid: it must not be able to ptrace us or
@@ -561,6 +538,15 @@ int nsb_launch(struct nsb_config *cfg)
 	if (compile_seccomp(cfg, &plan) < 0) {
 		free_seccomp(&plan);
 		return 1;
+	}
+	if (cfg->dry_run) {
+		_cleanup_free_ char *cwd = getcwd(NULL, 0);
+
+		plan.cwd = cwd;
+		status = nsb_dry_run(stdout, cfg, &plan, flags) < 0 ? 1 : 0;
+		plan.cwd = NULL;
+		free_seccomp(&plan);
+		return status;
 	}
 	/* Before any process is forked, so that every one of them (the joiner,
 	 * the monitor, the sandbox) goes when the caller does. */

@@ -13,6 +13,7 @@
  * --level-prefix changes it as soon as it is parsed. */
 static const char *log_prog = "nsbox";
 static bool log_level_prefix;
+static bool log_verbose;
 static FILE *log_stream;
 /* In the sandbox's processes: errors go to the monitor over the channel. */
 static int log_forward_fd = -1;
@@ -35,6 +36,16 @@ const char *nsb_log_prog(void)
 void nsb_log_set_level_prefix(bool on)
 {
 	log_level_prefix = on;
+}
+
+void nsb_log_set_verbose(bool on)
+{
+	log_verbose = on;
+}
+
+bool nsb_log_verbose(void)
+{
+	return log_verbose;
 }
 
 void nsb_log_set_stream(FILE *f)

@@ -29,7 +29,17 @@ void nsb_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3
 /* Log "msg: strerror(err)" at error level and return -|err|. */
 int nsb_log_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* --verbose: debug messages are printed. */
+void nsb_log_set_verbose(bool on);
+bool nsb_log_verbose(void);
+
 #define nsb_err(...) nsb_log(NSB_LOG_ERR, __VA_ARGS__)
+/* A setup step, for --verbose. */
+#define nsb_debug(...)                                       \
+	do {                                                 \
+		if (nsb_log_verbose())                       \
+			nsb_log(NSB_LOG_DEBUG, __VA_ARGS__); \
+	} while (0)
 #define nsb_warn(...) nsb_log(NSB_LOG_WARNING, __VA_ARGS__)
 
 /* Only for code between clone and exec: log and _exit(1). */

@@ -30,8 +30,18 @@ int main(int argc, char **argv)
 		nsb_cli_usage(stdout, argc > 0 ? argv[0] : "nsbox");
 		nsb_config_free(&cfg);
 		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	case NSB_CLI_LIST_OPTIONS:
+		nsb_cli_list_options(stdout);
+		nsb_config_free(&cfg);
+		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	case NSB_CLI_VERSION:
-		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		/* Tools that drive bwrap compare its version: a copy or link
+		 * named bwrap gives the bubblewrap release whose command line
+		 * it implements. */
+		if (strcmp(nsb_log_prog(), "bwrap") == 0)
+			printf("bubblewrap %s\n", NSB_BWRAP_VERSION);
+		else
+			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 		nsb_config_free(&cfg);
 		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	case NSB_CLI_RUN:

@@ -55,14 +55,19 @@ int nsb_reaper_take_locks(const struct nsb_config *cfg, int **ret_fds)
 	for (size_t i = 0; i < cfg->n_lock_files; i++) {
 		struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
 
+		bool opened;
+
 		fds[i] = open(cfg->lock_files[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (fds[i] < 0 || fcntl(fds[i], F_SETLK, &fl) < 0) {
+		opened = fds[i] >= 0;
+		if (!opened || fcntl(fds[i], F_SETLK, &fl) < 0) {
 			int err = errno;
 
 			for (size_t k = 0; k <= i; k++)
 				if (fds[k] >= 0)
 					close(fds[k]);
-			return nsb_log_errno(err, "--lock-file: cannot lock '%s'",
+			return nsb_log_errno(err, "%s %s (--lock-file)",
+			                     opened ? "Unable to lock file"
+			                            : "Unable to open lock file",
 			                     cfg->lock_files[i]);
 		}
 	}

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "diag.h"
 #include "reaper.h"
 #include "rlimit.h"
 #include "selinux.h"
@@ -106,6 +107,7 @@ static int build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		nsb_die_errno(errno, "cannot make the mounts private");
 	base = mount_intermediate_root_or_die();
+	nsb_debug("intermediate root mounted on %s", base);
 	if (chdir(base) < 0 || mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
 		nsb_die_errno(errno, "cannot prepare the intermediate root");
 	/* The new root must be a mount point for the final pivot. */
@@ -139,6 +141,7 @@ static int build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan
 		nsb_die_errno(errno, "cannot pivot into the new root");
 	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		nsb_die_errno(errno, "cannot detach the intermediate root");
+	nsb_debug("pivoted into the new root");
 	return proc;
 }
 
@@ -222,7 +225,7 @@ static void enter_cwd_or_die(const struct nsb_config *cfg, const struct nsb_plan
 
 	if (cfg->chdir_path) {
 		if (chdir(cfg->chdir_path) < 0)
-			nsb_die_errno(errno, "--chdir: cannot enter '%s'", cfg->chdir_path);
+			nsb_die_errno(errno, "Can't chdir to %s (--chdir)", cfg->chdir_path);
 	} else if (!(plan->cwd && chdir(plan->cwd) == 0) && !(home && chdir(home) == 0)) {
 		if (chdir("/") < 0)
 			nsb_die_errno(errno, "cannot enter /");
@@ -248,6 +251,21 @@ static void assert_no_userns_or_die(void)
 {
 	if (unshare(CLONE_NEWUSER) == 0)
 		nsb_die("creation of new user namespaces was not disabled as requested");
+}
+
+/* execvp failed: say so, and why when the errno alone misleads (ENOENT for
+ * a file that is there: its interpreter is missing). The diagnosis only
+ * looks at files, but a seccomp program of the caller's own could kill
+ * for that: only under nsbox's profiles (or none) does it run. */
+static _Noreturn void explain_exec_failure_or_die(const struct nsb_config *cfg, int err)
+{
+	char why[1024];
+
+	nsb_log_errno(err, "execvp %s", cfg->command[0]);
+	if (cfg->seccomp_fd < 0 && cfg->n_add_seccomp_progs == 0 && cfg->n_seccomp_policies == 0 &&
+	    nsb_diag_exec(cfg->command[0], getenv("PATH"), err, why, sizeof(why)))
+		nsb_err("%s", why);
+	_exit(1);
 }
 
 /* argv for execvp: COMMAND's, with --argv0 as argv[0]. */
@@ -304,12 +322,13 @@ static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan
 			_exit(1);
 		close(ready_fd);
 	}
+	nsb_debug("executing %s", cfg->command[0]);
 	if (nsb_sync_send(plan->sync_fd, NSB_SYNC_EXEC, 0, NULL) < 0)
 		_exit(1);
 	/* Last of all: from here on only execvp has to be allowed. */
 	nsb_sandbox_install_seccomp_or_die(cfg, plan, true);
 	execvp(cfg->command[0], argv);
-	nsb_die_errno(errno, "execvp %s", cfg->command[0]);
+	explain_exec_failure_or_die(cfg, errno);
 }
 
 static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
@@ -334,6 +353,7 @@ static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_pl
 		else
 			write_id_maps_or_die(self, cfg->sandbox_uid, plan->outer_uid,
 			                     cfg->sandbox_gid, plan->outer_gid);
+		nsb_debug("id maps written");
 	}
 	/* A fresh session keyring: the caller's keys stay out of reach.
 	 * ENOSYS: a kernel without keys has none to reach. */
@@ -348,7 +368,7 @@ static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_pl
 			nsb_die_errno(r, "--unshare-net: cannot bring up the loopback device");
 	}
 	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
-		nsb_die_errno(errno, "--hostname: cannot set '%s'", cfg->hostname);
+		nsb_die_errno(errno, "Can't set hostname to %s (--hostname)", cfg->hostname);
 }
 
 /* --pidns with --unshare-pid: a new pid namespace below the joined one.
@@ -424,6 +444,7 @@ static int start_reaper_or_die(struct nsb_config *cfg, const struct nsb_plan *pl
 		nsb_die_errno(errno, "cannot fork");
 	if (pid > 0) {
 		close(ready[1]);
+		nsb_debug("pid 1 stays as the reaper; COMMAND's process is pid %d", (int)pid);
 		nsb_reaper_run(cfg, plan, pid, ready[0], lock_fds);
 	}
 	close(ready[0]);
@@ -464,12 +485,18 @@ void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
 		if (self < 0)
 			nsb_die_errno(errno, "cannot open /proc/self");
 		close(proc);
-		if (unshare(CLONE_NEWUSER) < 0)
-			nsb_die_errno(errno, "cannot create the nested user namespace");
+		if (unshare(CLONE_NEWUSER) < 0) {
+			int err = errno;
+			char why[1024];
+
+			nsb_log_errno(err, "cannot create the nested user namespace");
+			if (nsb_diag_userns("", err, why, sizeof(why)))
+				nsb_err("%s", why);
+			_exit(1);
+		}
 		write_id_maps_or_die(self, cfg->sandbox_uid, 0, cfg->sandbox_gid, 0);
 	}
 	if (cfg->userns2_fd >= 0 && setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
-		nsb_die_errno(errno, "--userns2: cannot enter the user namespace of fd %d",
-		              cfg->userns2_fd);
+		nsb_die_errno(errno, "Setting userns2 failed (--userns2 %d)", cfg->userns2_fd);
 	exec_command(cfg, plan, caller_umask, ready_fd);
 }

@@ -72,6 +72,11 @@ trap 'exit 1' INT TERM HUP
 chmod 0755 "$work"
 mkdir -m 0755 "$work/bin" "$work/tests"
 cp "$bin" "$work/bin/nsbox" && chmod 0755 "$work/bin/nsbox" || exit 1
+# The completions generated next to the binary (t-docs.sh checks them).
+if [ -d "$(dirname "$bin")/completions" ]; then
+	cp -R "$(dirname "$bin")/completions" "$work/bin/" && chmod -R a+rX "$work/bin/completions" ||
+		exit 1
+fi
 # The syscall probe for the seccomp tests (tests/helpers/try-syscall.c).
 try_syscall=
 if [ -n "${NSBOX_TRY_SYSCALL:-}" ] && [ -x "$NSBOX_TRY_SYSCALL" ]; then

@@ -108,10 +108,10 @@ fi
 
 run_nsbox --cap-add CAP_BOGUS true
 expect "--cap-add of an unknown name: exit 1, exact message" status 1 out "" \
-	err "$NSBOX_TEST_PROG: --cap-add: unknown capability 'CAP_BOGUS' (argument 2): expected a name such as CAP_SYS_ADMIN, or ALL"
+	err "$NSBOX_TEST_PROG: unknown cap: CAP_BOGUS (--cap-add, argument 2): expected a name such as CAP_SYS_ADMIN, or ALL"
 run_nsbox --cap-drop 12 true
 expect "--cap-drop of a number: refused" status 1 out "" \
-	err "$NSBOX_TEST_PROG: --cap-drop: unknown capability '12' (argument 2): expected a name such as CAP_SYS_ADMIN, or ALL"
+	err "$NSBOX_TEST_PROG: unknown cap: 12 (--cap-drop, argument 2): expected a name such as CAP_SYS_ADMIN, or ALL"
 
 # --- resource limits ----------------------------------------------------------------------
 
