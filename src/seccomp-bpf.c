@@ -4,6 +4,7 @@
  * calls prctl(PR_SET_SECCOMP). */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <linux/seccomp.h>
 
@@ -58,5 +59,22 @@ int nsb_seccomp_read_bpf_fd(int fd, struct nsb_bpf *ret)
 	/* malloc's alignment suits struct sock_filter. */
 	ret->insns = (struct sock_filter *)(void *)TAKE_PTR(buf);
 	ret->len = len / sizeof(struct sock_filter);
+	return 0;
+}
+
+int nsb_bpf_prepend(struct nsb_bpf *prog, const struct nsb_bpf *head)
+{
+	struct sock_filter *f;
+
+	if (prog->len + head->len > BPF_MAXINSNS)
+		return -E2BIG;
+	f = malloc((prog->len + head->len) * sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	memcpy(f, head->insns, head->len * sizeof(*f));
+	memcpy(f + head->len, prog->insns, prog->len * sizeof(*f));
+	free(prog->insns);
+	prog->insns = f;
+	prog->len += head->len;
 	return 0;
 }

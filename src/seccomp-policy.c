@@ -24,6 +24,7 @@
 
 #include "log.h"
 #include "nsb-seccomp.h"
+#include "seccomp-syscalls.h"
 #include "util.h"
 
 #ifndef CLONE_NEWTIME
@@ -664,8 +665,8 @@ static int add_rule(struct policy *p, const struct rule *r)
 }
 
 /* SYSCALL ACTION [CONDITION]... ; a '?' before SYSCALL skips the rule when
- * the syscall does not exist on this architecture (or is unknown to this
- * libseccomp). */
+ * the syscall does not exist on this architecture (or is unknown to both
+ * this libseccomp and nsbox). */
 static int parse_rule(struct policy *p, char **w, size_t n)
 {
 	struct rule r = {.name_word = w[0]};
@@ -681,6 +682,10 @@ static int parse_rule(struct policy *p, char **w, size_t n)
 			return perr(p, -EINVAL, "missing system call name after", w[0]);
 	}
 	r.nr = sym_seccomp_syscall_resolve_name(name);
+	/* A call newer than this libseccomp: nsbox's own list has its number
+	 * (libseccomp takes rules for numbers it cannot name). */
+	if (r.nr == __NR_SCMP_ERROR && nsb_syscall_by_name(nsb_syscall_arch_native(), name) >= 0)
+		r.nr = nsb_syscall_by_name(nsb_syscall_arch_native(), name);
 	if (r.nr == __NR_SCMP_ERROR && !optional)
 		return perr(p, -EINVAL, "unknown system call", w[0]);
 	if (r.nr < 0 && r.nr != __NR_SCMP_ERROR && !optional)

@@ -10,6 +10,8 @@
 
 #include "log.h"
 #include "nsb-seccomp.h"
+#include "seccomp-lib.h"
+#include "seccomp-syscalls.h"
 #include "util.h"
 
 enum {
@@ -24,6 +26,8 @@ static const struct profile_section {
 } profile_sections[] = {
         {SEC_ALWAYS, "# Syscalls of other ABIs (x32, i386 on x86_64) kill the process: the\n"
                      "# filter knows only the native ABI, so they cannot route around it.\n"
+                     "# Numbers this build of nsbox does not know get ENOSYS, before any\n"
+                     "# rule (docs/seccomp.md, \"Unknown system calls\").\n"
                      "default allow\n"},
         {SEC_ALWAYS,
          "\n# Terminal input injection: TIOCSTI queues bytes as if typed, so a program\n"
@@ -44,12 +48,16 @@ static const struct profile_section {
                      "clone3 errno ENOSYS\n"},
         {SEC_USERNS, "\n# The mount family: mounts made inside the sandbox are not locked, so\n"
                      "# CAP_SYS_ADMIN there could unmount a --tmpfs hiding a host directory or\n"
-                     "# make a read-only bind writable.\n"
+                     "# make a read-only bind writable. Every call that makes, changes, moves\n"
+                     "# or removes a mount, up to Linux 6.18; open_tree_attr (6.15) clones a\n"
+                     "# mount and changes its flags in one call, and goes by number where\n"
+                     "# libseccomp does not know it.\n"
                      "mount errno EPERM\n"
                      "?umount errno EPERM\n"
                      "umount2 errno EPERM\n"
                      "pivot_root errno EPERM\n"
                      "open_tree errno EPERM\n"
+                     "open_tree_attr errno EPERM\n"
                      "move_mount errno EPERM\n"
                      "fsopen errno EPERM\n"
                      "fsconfig errno EPERM\n"
@@ -178,8 +186,13 @@ int nsb_seccomp_compile_profile(const char *name, struct nsb_bpf *ret)
 
 #else /* HAVE_LIBSECCOMP */
 
+/* The profile's program is one program, installed as one: the guard that
+ * refuses unknown numbers (seccomp-syscalls.c explains why it is written by
+ * hand), then what libseccomp compiled from the text. */
 int nsb_seccomp_compile_profile(const char *name, struct nsb_bpf *ret)
 {
+	const struct nsb_syscall_arch *arch = nsb_syscall_arch_native();
+	_cleanup_(nsb_bpf_free) struct nsb_bpf guard = {0}, prog = {0};
 	_cleanup_free_ char *text = NULL;
 	char path[64];
 	int r;
@@ -187,8 +200,33 @@ int nsb_seccomp_compile_profile(const char *name, struct nsb_bpf *ret)
 	r = profile_text_or_log(name, &text);
 	if (r < 0)
 		return r;
+	if (!arch) {
+		nsb_err("seccomp profile '%s': nsbox does not know the system call numbers of "
+		        "this architecture, so the profile could not refuse the ones it does not "
+		        "know; use --seccomp-policy",
+		        name);
+		return -EOPNOTSUPP;
+	}
 	snprintf(path, sizeof(path), "<profile %s>", name);
-	return nsb_seccomp_compile_policy(path, text, ret);
+	r = nsb_seccomp_compile_policy(path, text, &prog);
+	if (r < 0)
+		return r;
+	/* libseccomp is loaded now. Its native architecture is the one nsbox
+	 * was compiled for, unless the two builds disagree. */
+	if (sym_seccomp_arch_native() != arch->audit_arch) {
+		nsb_err("seccomp profile '%s': libseccomp's native architecture (0x%x) is not "
+		        "nsbox's %s",
+		        name, sym_seccomp_arch_native(), arch->name);
+		return -EOPNOTSUPP;
+	}
+	r = nsb_syscall_unknown_guard(arch, &guard);
+	if (r >= 0)
+		r = nsb_bpf_prepend(&prog, &guard);
+	if (r < 0)
+		return nsb_log_errno(r, "cannot build seccomp profile '%s'", name);
+	*ret = prog;
+	prog = (struct nsb_bpf){0};
+	return 0;
 }
 
 #endif /* HAVE_LIBSECCOMP */
