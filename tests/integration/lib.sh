@@ -284,8 +284,122 @@ wait_until() {
 	done
 }
 
+# wait_ms MS COMMAND...: wait_until with a deadline in milliseconds.
+wait_ms() {
+	_w_left=$(($1 / 20))
+	shift
+	while ! "$@"; do
+		[ "$_w_left" -gt 0 ] || return 1
+		_w_left=$((_w_left - 1))
+		sleep 0.02
+	done
+}
+
+has_line() { grep -q -e "$2" "$1" 2>/dev/null; }
+exists() { [ -e "$1" ]; }
+
+# json_num FILE KEY: the number after "KEY": in FILE (first one).
+json_num() {
+	sed -n 's/.*"'"$2"'": \([0-9][0-9]*\).*/\1/p' "$1" | head -n 1
+}
+
+# children PID: the children of PID (one line, blank-separated);
+# descendants PID: all its descendants, one a line.
+children() {
+	# shellcheck disable=SC2046
+	echo $(cat "/proc/$1/task/$1/children" 2>/dev/null)
+}
+descendants() {
+	for _d_c in $(children "$1"); do
+		echo "$_d_c"
+		descendants "$_d_c"
+	done
+}
+
+# blocked_reading PID FD: PID or one of its descendants sleeps in a read
+# of a pipe or FIFO that is its fd FD (its wchan, and the first argument
+# of the call it is in, from /proc/PID/syscall).
+blocked_reading() {
+	for _b_p in $1 $(descendants "$1"); do
+		case $(cat "/proc/$_b_p/wchan" 2>/dev/null) in
+		*pipe_read) ;;
+		*) continue ;;
+		esac
+		[ "$(cut -d' ' -f2 "/proc/$_b_p/syscall" 2>/dev/null)" = "$(printf '0x%x' "$2")" ] &&
+			return 0
+	done
+	return 1
+}
+
+# fifo_has_writer FIFO: some process holds FIFO open for writing (a
+# non-blocking read would wait rather than see EOF). Reads nothing when
+# nothing was written.
+fifo_has_writer() {
+	dd if="$1" of=/dev/null iflag=nonblock bs=1 count=1 2>&1 |
+		grep -q -e 'Resource temporarily unavailable'
+}
+
 _no_leftover_pids() { [ -z "$(leftover_pids)" ]; }
 _no_new_mounts() { [ "$(wc -l </proc/self/mountinfo)" -le "$_mounts_before" ]; }
+
+# --- sandboxes in the background -------------------------------------------------
+
+# A control directory $C, /ctl inside ($CTL binds it): the test creates
+# /ctl/stop to end a sandbox, the sandbox leaves marks there.
+C=$T/ctl
+mkdir -p "$C"
+CTL="--bind $C /ctl"
+# COMMAND for a sandbox that runs until /ctl/stop appears (at most ~15 s):
+# it first creates /ctl/ready.
+wait_stop=': >/ctl/ready; i=0; while [ ! -e /ctl/stop ] && [ $i -lt 600 ]; do sleep 0.025; i=$((i + 1)); done'
+
+# box_wait FILE ERE: a COMMAND snippet that waits (at most ~15 s) until a
+# line of FILE (a path inside the sandbox) matches ERE (no single quote).
+# COMMAND waits so for a report nsbox writes to a file under /ctl.
+box_wait() {
+	printf "i=0; until grep -q -E -e '%s' %s 2>/dev/null || [ \$i -ge 600 ]; do sleep 0.025; i=\$((i + 1)); done" \
+		"$2" "$1"
+}
+# COMMAND snippet: once the --info-fd report in /ctl/info is complete,
+# print the fds among 3-7 that COMMAND has, then ".".
+fdcheck="$(box_wait /ctl/info '^}'); "'for f in 3 4 5 6 7; do [ -e /proc/self/fd/$f ] && printf "%s " $f; done; echo .'
+
+# bg ARGS...: start nsbox with ARGS in the background under a 30 s
+# timeout, marked as ours, stdout/stderr to $T/bg.out/$T/bg.err. The pid of
+# nsbox is in $bg, that of the timeout process (to wait for) in $bgw.
+# Redirections given to bg reach nsbox.
+bg() {
+	rm -f "$C/stop" "$C/ready"
+	env NSBOX_TEST_CHILD="$NSBOX_TEST_MARK" timeout -k 5 30 "$NSBOX" "$@" \
+		>"$T/bg.out" 2>"$T/bg.err" &
+	bgw=$!
+	bg=
+	wait_until 10 _bg_started
+}
+# bg_direct ARGS...: the same without the timeout process, which would
+# hold the fds given to nsbox open (COMMAND is time-limited anyway).
+bg_direct() {
+	rm -f "$C/stop" "$C/ready"
+	env NSBOX_TEST_CHILD="$NSBOX_TEST_MARK" "$NSBOX" "$@" >"$T/bg.out" 2>"$T/bg.err" &
+	bgw=$!
+	bg=$!
+}
+_bg_started() {
+	bg=$(pgrep -P "$bgw" 2>/dev/null | head -n 1)
+	[ -n "$bg" ] || ! kill -0 "$bgw" 2>/dev/null
+}
+
+# wait_bg: wait for the background nsbox; its status in $bg_status.
+wait_bg() {
+	wait "$bgw"
+	bg_status=$?
+}
+
+# stop_bg: let the background sandbox end, then wait_bg.
+stop_bg() {
+	: >"$C/stop"
+	wait_bg
+}
 
 # done_testing: the leftover checks, the plan, cleanup.
 done_testing() {
