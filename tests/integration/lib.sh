@@ -401,6 +401,106 @@ stop_bg() {
 	wait_bg
 }
 
+# --- as another user; the host's state; deny-lists ------------------------------------
+
+# As root, $UNPRIV runs a command as uid 65534, the harness's unprivileged
+# user; unpriv_ok: whether that user gets a user namespace (never when
+# not root).
+UNPRIV="setpriv --reuid=65534 --regid=65534 --clear-groups"
+_unpriv_ok=
+unpriv_ok() {
+	$is_root || return 1
+	if [ -z "$_unpriv_ok" ]; then
+		_unpriv_ok=no
+		# shellcheck disable=SC2086
+		$UNPRIV unshare -Ur true >/dev/null 2>&1 && _unpriv_ok=yes
+	fi
+	[ "$_unpriv_ok" = yes ]
+}
+
+# run_as WHO ARGS...: run_nsbox as the caller (WHO root or user), as root
+# with --unshare-user (rootns), or as uid 65534 from root (unpriv).
+run_as() {
+	_ra=$1
+	shift
+	case $_ra in
+	rootns) run_nsbox --unshare-user "$@" ;;
+	# shellcheck disable=SC2086
+	unpriv) run_cmd $UNPRIV "$NSBOX" "$@" ;;
+	*) run_nsbox "$@" ;;
+	esac
+}
+
+# scratch_dir VAR: set VAR to a new directory that uid 65534 can reach
+# too: below $T, or (as root, when $T is out of its reach) in /tmp;
+# done_testing removes it.
+_scratch=
+scratch_dir() {
+	# shellcheck disable=SC2086
+	if $is_root && ! $UNPRIV test -x "$T"; then
+		_sd=$(mktemp -d /tmp/nsbt-scratch.XXXXXX) || return 1
+		_scratch="$_scratch $_sd"
+	else
+		_sd=$(mktemp -d "$T/scratch.XXXXXX") || return 1
+	fi
+	chmod 0755 "$_sd"
+	eval "$1=\$_sd"
+}
+
+# snap DIR [DEPTH]: what the host has at and below DIR, DEPTH levels deep
+# (default: all): names, types, modes, owners, sizes, link targets,
+# modification times, to compare before and after.
+snap() {
+	find "$1" ${2:+-maxdepth "$2"} -printf '%p %y %m %U:%G %s %l %T@\n' 2>/dev/null | sort
+}
+
+# COMMAND for deny_case: "hidden" unless PATH ($1), or what is in it,
+# shows MARKER ($2). (stderr closed, not sent to /dev/null: a root without
+# /dev must not pass for one that hides.)
+reveal='p=$1 m=$2; if { cat "$p"; ls -A "$p/"; cat "$p"/*; } 2>&- | grep -q -e "$m"; then echo LEAK; else echo hidden; fi'
+
+# deny_case DESC WHO MARKER HOSTDIR NSBOX-ARGS... -- PATH: run_as WHO with
+# the args and reveal on PATH. What a user of a deny-list expects: the
+# launch succeeds, COMMAND finds no MARKER, nothing below HOSTDIR changes
+# on the host ($deny_depth levels deep, if set).
+deny_case() {
+	_dc_desc=$1 _dc_who=$2 _dc_m=$3 _dc_dir=$4
+	shift 4
+	_dc_args=
+	while [ "$1" != -- ]; do
+		_dc_args="$_dc_args $1"
+		shift
+	done
+	_dc_path=$2
+	_dc_before=$(snap "$_dc_dir" ${deny_depth:-})
+	# shellcheck disable=SC2086
+	run_as "$_dc_who" $_dc_args sh -c "$reveal" sh "$_dc_path" "$_dc_m"
+	_why=
+	[ "$status" = 0 ] || _because "status $status, wanted 0"
+	[ "$out" = hidden ] || _because "COMMAND saw '$out', wanted 'hidden'"
+	[ "$(snap "$_dc_dir" ${deny_depth:-})" = "$_dc_before" ] ||
+		_because "the host changed at $_dc_dir"
+	_verdict "$_dc_desc"
+}
+
+# make_secrets DIR: a secret file and directory in DIR, symlinks to them
+# (absolute lfile, ldir; relative rfile, rdir), dangling ones (ldang,
+# rdang), and DIR/ws (uid 65534's) with a dangling ws/ldang.
+make_secrets() {
+	mkdir -p "$1/secretdir" "$1/ws"
+	echo SECRET-FILE >"$1/secret.txt"
+	echo SECRET-DIR >"$1/secretdir/key"
+	ln -s "$1/secret.txt" "$1/lfile"
+	ln -s "$1/secretdir" "$1/ldir"
+	ln -s "$1/nowhere" "$1/ldang"
+	ln -s secret.txt "$1/rfile"
+	ln -s secretdir "$1/rdir"
+	ln -s nowhere "$1/rdang"
+	ln -s "$1/ws/nowhere" "$1/ws/ldang"
+	chmod -R a+rX "$1"
+	if $is_root; then chown -R 65534:65534 "$1/ws"; fi
+}
+
 # done_testing: the leftover checks, the plan, cleanup.
 done_testing() {
 	if wait_until 5 _no_leftover_pids; then
@@ -418,6 +518,7 @@ done_testing() {
 		diag "  mountinfo had $_mounts_before lines, now $(wc -l </proc/self/mountinfo)"
 	fi
 	echo "1..$_tap_n"
-	rm -rf --one-file-system "$T" 2>/dev/null
+	# shellcheck disable=SC2086
+	rm -rf --one-file-system "$T" $_scratch 2>/dev/null
 	[ "$_tap_failed" = 0 ]
 }
