@@ -41,6 +41,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/nsbt.XXXXXX") || exit 1
 
 _tap_n=0
 _tap_failed=0
+last_cmd=
 _mounts_before=$(wc -l </proc/self/mountinfo)
 
 # --- TAP ---------------------------------------------------------------------
@@ -370,6 +371,7 @@ fdcheck="$(box_wait /ctl/info '^}'); "'for f in 3 4 5 6 7; do [ -e /proc/self/fd
 # Redirections given to bg reach nsbox.
 bg() {
 	rm -f "$C/stop" "$C/ready"
+	last_cmd="$NSBOX $*"
 	env NSBOX_TEST_CHILD="$NSBOX_TEST_MARK" timeout -k 5 30 "$NSBOX" "$@" \
 		>"$T/bg.out" 2>"$T/bg.err" &
 	bgw=$!
@@ -380,6 +382,7 @@ bg() {
 # hold the fds given to nsbox open (COMMAND is time-limited anyway).
 bg_direct() {
 	rm -f "$C/stop" "$C/ready"
+	last_cmd="$NSBOX $*"
 	env NSBOX_TEST_CHILD="$NSBOX_TEST_MARK" "$NSBOX" "$@" >"$T/bg.out" 2>"$T/bg.err" &
 	bgw=$!
 	bg=$!
