@@ -30,8 +30,9 @@ struct nsb_net_helper_opts {
 	bool host_loopback;                     /* --net-host-loopback */
 	const struct nsb_net_forward *forwards; /* --net-forward */
 	size_t n_forwards;
-	/* pasta: the resolvers its DNS forwarder passes queries to (-D);
-	 * none: pasta reads the host's /etc/resolv.conf itself. */
+	/* pasta: the resolvers its DNS forwarder passes queries to (-D).
+	 * None given: nsb_net_helper_start() picks them with
+	 * nsb_net_pasta_upstreams() from the host's files. */
 	const char *const *dns_upstreams;
 	size_t n_dns_upstreams;
 };
