@@ -517,42 +517,7 @@ static int spawn(const struct nsb_net_helper_opts *o, const char *path, int read
 	return 0;
 }
 
-static int helper_start(const struct nsb_net_helper_opts *o, struct nsb_net_helper *ret);
-
-static char *read_text(const char *path)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *buf = NULL;
-	size_t len;
-
-	if (fd < 0 || nsb_read_all(fd, 65536, &buf, &len) < 0)
-		return NULL;
-	return buf;
-}
-
 int nsb_net_helper_start(const struct nsb_net_helper_opts *o, struct nsb_net_helper *ret)
-{
-	struct nsb_net_helper_opts chosen = *o;
-	_cleanup_free_ char *etc = NULL, *resolved = NULL, *ns_buf = NULL;
-	const char *ns[3];
-
-	/* pasta 2023_03 cannot forward DNS to a resolver on the host's
-	 * loopback: name the real upstream servers where they are known. */
-	if (o->mode == NSB_NET_PASTA && o->n_dns_upstreams == 0) {
-		int n;
-
-		etc = read_text("/etc/resolv.conf");
-		resolved = read_text("/run/systemd/resolve/resolv.conf");
-		n = nsb_net_pasta_upstreams(etc, resolved, ns, NSB_ELEMENTSOF(ns), &ns_buf);
-		if (n < 0)
-			return nsb_log_errno(n, "--net pasta: cannot read the host's resolvers");
-		chosen.dns_upstreams = ns;
-		chosen.n_dns_upstreams = (size_t)n;
-	}
-	return helper_start(&chosen, ret);
-}
-
-static int helper_start(const struct nsb_net_helper_opts *o, struct nsb_net_helper *ret)
 {
 	const struct helper_info *hi = info(o->mode);
 	struct nsb_net_helper h = {.mode = o->mode, .pid = 0, .stop_fd = -1, .log_fd = -1};

@@ -30,9 +30,10 @@ struct nsb_net_helper_opts {
 	bool host_loopback;                     /* --net-host-loopback */
 	const struct nsb_net_forward *forwards; /* --net-forward */
 	size_t n_forwards;
-	/* pasta: the resolvers its DNS forwarder passes queries to (-D).
-	 * None given: nsb_net_helper_start() picks them with
-	 * nsb_net_pasta_upstreams() from the host's files. */
+	/* pasta: the resolvers its DNS forwarder passes queries to (--dns);
+	 * none: the first nameserver of the host's /etc/resolv.conf, also
+	 * one on the host's loopback such as systemd-resolved's 127.0.0.53
+	 * (pasta's sockets are in the host's namespace). nsbox passes none. */
 	const char *const *dns_upstreams;
 	size_t n_dns_upstreams;
 };

@@ -648,17 +648,6 @@ int nsb_net_nameservers(const char *conf, bool skip_loopback, const char **ret, 
 	return (int)n;
 }
 
-int nsb_net_pasta_upstreams(const char *etc_conf, const char *resolved_conf, const char **ret,
-                            size_t max, char **ret_buf)
-{
-	int n = nsb_net_nameservers(etc_conf, true, ret, max, ret_buf);
-
-	if (n != 0)
-		return n;
-	free(*ret_buf);
-	return nsb_net_nameservers(resolved_conf, true, ret, max, ret_buf);
-}
-
 bool nsb_net_is_resolv_conf(const char *dest)
 {
 	const char *want[] = {"etc", "resolv.conf"};

@@ -121,17 +121,6 @@ int nsb_net_resolv_conf(const char *host_conf, const struct nsb_net_dns *dns, ch
 int nsb_net_nameservers(const char *conf, bool skip_loopback, const char **ret, size_t max,
                         char **ret_buf);
 
-/* The resolvers pasta's DNS forwarder should use (its -D options), from
- * the host's /etc/resolv.conf text and systemd-resolved's list of
- * upstream servers (/run/systemd/resolve/resolv.conf, may be NULL): the
- * non-loopback nameservers of the first, else those of the second. passt
- * 2023_03 (Debian 12) cannot forward to a loopback resolver such as
- * systemd-resolved's 127.0.0.53; none found: pasta is left to read the
- * host's file itself (newer versions can). Same return as
- * nsb_net_nameservers. */
-int nsb_net_pasta_upstreams(const char *etc_conf, const char *resolved_conf, const char **ret,
-                            size_t max, char **ret_buf);
-
 /* True when dest (a destination of a filesystem op, inside the new root)
  * names /etc/resolv.conf: the user placed it, nsbox leaves it alone. */
 bool nsb_net_is_resolv_conf(const char *dest);

@@ -25,10 +25,9 @@
 #   solicitations and multicast reports for up0 land there, at times the
 #   tests do not choose), the rest in "leaked";
 #   /etc/resolv.conf (a bind mount) naming 127.0.0.1 then 192.0.2.2, the
-#   addresses where t-net scripts start their test resolver (the first is
-#   loopback, as systemd-resolved's 127.0.0.53 is; pasta 2023_03 skips
-#   loopback resolvers and takes the second, which is a local address
-#   too);
+#   addresses where t-net scripts may start a test resolver (the first is
+#   on loopback, as systemd-resolved's 127.0.0.53 is: the helpers' DNS
+#   forwarders must reach it);
 #   net.ipv4.ip_unprivileged_port_start=0 in that namespace, so that the
 #   unprivileged run can start its resolver on port 53.
 #

@@ -409,32 +409,6 @@ START_TEST(test_nameservers)
 }
 END_TEST
 
-START_TEST(test_pasta_upstreams)
-{
-	const char *ns[3];
-	char *buf = NULL;
-
-	/* The host's own list when it has a reachable resolver. */
-	ck_assert_int_eq(nsb_net_pasta_upstreams("nameserver 127.0.0.53\nnameserver 192.0.2.53\n",
-	                                         "nameserver 198.51.100.1\n", ns, 3, &buf),
-	                 1);
-	ck_assert_str_eq(ns[0], "192.0.2.53");
-	free(buf);
-	/* systemd-resolved's stub: its upstream servers. */
-	ck_assert_int_eq(nsb_net_pasta_upstreams("nameserver 127.0.0.53\noptions edns0\n",
-	                                         "nameserver 198.51.100.1\nnameserver "
-	                                         "2001:db8::1\n",
-	                                         ns, 3, &buf),
-	                 2);
-	ck_assert_str_eq(ns[0], "198.51.100.1");
-	ck_assert_str_eq(ns[1], "2001:db8::1");
-	free(buf);
-	/* Nothing known: pasta is left to itself. */
-	ck_assert_int_eq(nsb_net_pasta_upstreams("nameserver 127.0.0.1\n", NULL, ns, 3, &buf), 0);
-	free(buf);
-}
-END_TEST
-
 START_TEST(test_is_resolv_conf)
 {
 	static const char *const yes[] = {"/etc/resolv.conf",        "etc/resolv.conf",
@@ -470,7 +444,6 @@ static Suite *net_rules_suite(void)
 	tcase_add_test(tc, test_resolv_conf);
 	tcase_add_test(tc, test_nameservers);
 	tcase_add_test(tc, test_is_resolv_conf);
-	tcase_add_test(tc, test_pasta_upstreams);
 	suite_add_tcase(s, tc);
 	return s;
 }
