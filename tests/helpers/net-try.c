@@ -58,6 +58,9 @@ static char *ruleset_or_die(enum nsb_net_mode m, int n, char **args)
 		exit(1);
 	if (nsb_net_ruleset(rules, (size_t)n, nsb_net_mode_dns(m), &text) < 0)
 		exit(1);
+	for (int i = 0; i < n; i++)
+		nsb_net_rule_free(&rules[i]);
+	free(rules);
 	return text;
 }
 
@@ -115,11 +118,12 @@ static int start(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	char *text = NULL;
+	_cleanup_free_ char *text = NULL;
 
 	nsb_log_init("nsbox");
 	if (argc >= 3 && !strcmp(argv[1], "ruleset")) {
-		fputs(ruleset_or_die(mode_or_die(argv[2]), argc - 3, argv + 3), stdout);
+		text = ruleset_or_die(mode_or_die(argv[2]), argc - 3, argv + 3);
+		fputs(text, stdout);
 		return 0;
 	}
 	if (argc >= 3 && !strcmp(argv[1], "apply")) {
