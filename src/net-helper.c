@@ -258,6 +258,19 @@ static int clear_cloexec(int fd)
 	return fl < 0 ? -1 : fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
 }
 
+/* The monitor may block signals (a signalfd) and catch others: a forked
+ * keeper or helper starts from the defaults. */
+static void reset_signals(void)
+{
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 /* In the forked child: the helper's stdio and inherited fds, then exec. */
 static _Noreturn void exec_helper(char **argv, int log_fd, const int *inherit, size_t n)
 {
@@ -271,7 +284,7 @@ static _Noreturn void exec_helper(char **argv, int log_fd, const int *inherit, s
 	/* The helper must not outlive what signals nsbox gets from a
 	 * terminal as COMMAND's (^C): a process group of its own. */
 	setpgid(0, 0);
-	signal(SIGPIPE, SIG_DFL);
+	reset_signals();
 	execv(argv[0], argv);
 	dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
@@ -293,6 +306,7 @@ static _Noreturn void keeper(char **argv, int log_fd, int stop_r, const int *inh
 	 * waits on it. */
 	close_all_but(keep, nk);
 	setpgid(0, 0);
+	reset_signals();
 	pid = fork();
 	if (pid < 0)
 		_exit(127);
