@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <dirent.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -351,6 +352,27 @@ static int report_start(const struct nsb_config *cfg, const struct nsb_plan *pla
 	return 0;
 }
 
+/* --userns-block-fd: one byte (1), EOF (0) or -errno; -EPIPE if the
+ * sandbox ended meanwhile (say, of a SIGTERM passed on to it), whose end
+ * closes its side of the channel: a launcher whose id-map helper hangs
+ * can still stop nsbox. */
+static int wait_userns_block_fd(int fd, int sync_fd)
+{
+	struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = sync_fd, .events = POLLIN}};
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (p[0].revents)
+			return nsb_read_byte(fd);
+		if (p[1].revents)
+			return -EPIPE;
+	}
+}
+
 /* Before the child may go on: the reports, and with --userns-block-fd the
  * caller's go-ahead (it writes the child's id maps meanwhile). 0 or
  * -errno, logged (but -EPIPE: the child ended and its status says why). */
@@ -363,7 +385,9 @@ static int release_child(const struct nsb_config *cfg, const struct nsb_plan *pl
 	if (r < 0)
 		return r;
 	if (cfg->userns_block_fd >= 0) {
-		r = nsb_read_byte(cfg->userns_block_fd);
+		r = wait_userns_block_fd(cfg->userns_block_fd, sync_fd);
+		if (r == -EPIPE)
+			return r;
 		if (r <= 0)
 			return nsb_log_errno(r < 0 ? r : EPIPE,
 			                     "--userns-block-fd: no go-ahead on fd %d",
@@ -415,19 +439,20 @@ static int monitor(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pi
                    unsigned long flags, int sync_fd)
 {
 	bool executed;
-	int status;
+	int status, r;
 	char buf[64];
 
 	if (!cfg->no_forward_signals)
 		nsb_signals_forward(pid, cfg->new_session && !plan->reaper);
-	if (release_child(cfg, plan, pid, flags, sync_fd) < 0) {
-		int st;
-
+	r = release_child(cfg, plan, pid, flags, sync_fd);
+	if (r < 0) {
 		/* A child that already ended (say, of a forwarded SIGTERM)
 		 * gives its status; one we have to stop, our failure's. */
 		(void)follow_child(sync_fd, true);
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return nsb_exit_status(st);
+		if (r == -EPIPE) {
+			status = wait_child(pid);
+			return status < 0 ? 1 : status;
+		}
 		(void)kill(pid, SIGKILL);
 		(void)wait_child(pid);
 		return 1;

@@ -1,14 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Lifecycle cases nsbox does not handle yet. This script is not in
-# tests.am until it does: run it with
-#   NSBOX_BUILD_BIN=$PWD/build/nsbox sh tests/integration/harness.sh \
-#     tests/integration/t-lifecycle-pending.sh
-# - SIGTERM to nsbox while it waits on --userns-block-fd: the monitor
-#   passes the signal on to the sandbox's process, which ends with 143,
-#   but the monitor itself goes on waiting for the byte (or EOF) and only
-#   then reports the status. A launcher whose id-map helper hangs cannot
-#   stop nsbox with SIGTERM. (t-lifecycle-signals.sh's test of a signal
-#   during setup writes the byte once the sandbox's process is gone.)
+# SIGTERM to nsbox while it waits on --userns-block-fd: the monitor passes
+# the signal on to the sandbox's process, which ends with 143, and nsbox
+# ends at once with that status instead of waiting for the byte (or EOF)
+# that a hung id-map helper may never send.
 . "${0%/*}/lib.sh"
 
 gone() { ! kill -0 "$1" 2>/dev/null; }
