@@ -136,6 +136,48 @@ static int op_fail(int r, const struct nsb_op *op, const char *fmt, ...)
 	return -r;
 }
 
+/* A mount point that cannot be made or does not fit: say so, and how a
+ * deny-list hides a path whatever it is (a symbolic link, a file where a
+ * directory was expected, nothing at all, a directory nobody may write).
+ * -|r|. */
+static int mount_point_fail(int r, const struct nsb_op *op, bool dir)
+{
+	r = r < 0 ? -r : r;
+	if (r == ENOTDIR || r == EISDIR)
+		op_fail(r, op, "Can't mount %s on %s", dir ? "a directory" : "a file", op->dest);
+	else if (dir)
+		op_fail(r, op, "Can't mkdir %s", op->dest);
+	else
+		op_fail(r, op, "Can't create file at %s", op->dest);
+	nsb_err("to hide %s whatever it is (or nothing, if it is missing), use --mask-try %s",
+	        op->dest, op->dest);
+	return -r;
+}
+
+/* The mount point of op, of the type of what is mounted (dir or not):
+ * created if missing, checked if there. An O_PATH fd, or -errno logged. */
+static int ensure_mount_point(struct nsb_setup *s, const struct nsb_op *op, bool dir, mode_t mode,
+                              mode_t parent)
+{
+	struct stat st;
+	int fd, r;
+
+	r = nsb_path_ensure(s->rootfd, op->dest, dir ? NSB_NODE_DIR : NSB_NODE_FILE, mode, parent,
+	                    &fd);
+	if (r < 0)
+		return mount_point_fail(r, op, dir);
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		close(fd);
+		return mount_point_fail(r, op, dir);
+	}
+	if (dir != S_ISDIR(st.st_mode)) {
+		close(fd);
+		return mount_point_fail(dir ? ENOTDIR : EISDIR, op, dir);
+	}
+	return fd;
+}
+
 static int fail(int r, const struct nsb_op *op, const char *what)
 {
 	return op_fail(r, op, "cannot %s %s", what, op->dest);
@@ -187,12 +229,9 @@ static int mount_tree(struct nsb_setup *s, const struct nsb_op *op, int tree, co
 	if (fstat(tree, &st) < 0)
 		return nsb_log_errno(errno, "%s: cannot bind '%s'", op->opt, what);
 	dir = S_ISDIR(st.st_mode);
-	r = nsb_path_ensure(s->rootfd, op->dest, dir ? NSB_NODE_DIR : NSB_NODE_FILE,
-	                    dir ? 0755 : 0444, 0755, &dest);
-	if (r < 0 && dir)
-		return op_fail(r, op, "Can't mkdir %s", op->dest);
-	if (r < 0)
-		return op_fail(r, op, "Can't create file at %s", op->dest);
+	dest = ensure_mount_point(s, op, dir, dir ? 0755 : 0444, 0755);
+	if (dest < 0)
+		return dest;
 	r = set_tree_flags(s, op, tree, attrs, what);
 	if (r < 0)
 		return r;
@@ -304,9 +343,9 @@ static int mount_fs_on(struct nsb_setup *s, const struct nsb_op *op, const char 
 	_cleanup_close_ int mnt = -1, dest = -1;
 	int r;
 
-	r = nsb_path_ensure(s->rootfd, op->dest, NSB_NODE_DIR, 0755, parent_mode(op), &dest);
-	if (r < 0)
-		return op_fail(r, op, "Can't mkdir %s", op->dest);
+	dest = ensure_mount_point(s, op, true, 0755, parent_mode(op));
+	if (dest < 0)
+		return dest;
 	mnt = nsb_mount_new_fs(fstype, options, attrs);
 	if (mnt < 0)
 		return nsb_log_errno(mnt, "%s: cannot mount %s on '%s'", op->opt, fstype, op->dest);
@@ -809,7 +848,9 @@ static int apply_mask(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	int r;
 
 	target = nsb_path_open(s->rootfd, op->dest, O_PATH);
-	if (target == -ENOENT && (op->flags & NSB_OPF_ALLOW_MISSING))
+	/* What setup (with every capability of the sandbox) cannot reach,
+	 * COMMAND cannot reach either: nothing to hide. */
+	if ((target == -ENOENT || target == -EACCES) && (op->flags & NSB_OPF_ALLOW_MISSING))
 		return 0;
 	if (target < 0)
 		return fail(target, op, "find");
@@ -1095,7 +1136,7 @@ static const struct nsb_op_kind_info op_kinds[_NSB_OP_MAX] = {
                          {"PATH"},
                          {NSB_ARG_PATH},
                          "Hide PATH: an empty directory or an unreadable empty file",
-                         "Like --mask, skipped if PATH does not exist",
+                         "Like --mask, skipped if PATH does not exist or cannot be reached",
                          NSB_OPK_INSIDE_SOURCE,
                          A_BIND | A_RO | MOUNT_ATTR_NOEXEC,
                          0,
