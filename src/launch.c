@@ -388,10 +388,12 @@ static int release_child(const struct nsb_config *cfg, const struct nsb_plan *pl
 		r = wait_userns_block_fd(cfg->userns_block_fd, sync_fd);
 		if (r == -EPIPE)
 			return r;
-		if (r <= 0)
-			return nsb_log_errno(r < 0 ? r : EPIPE,
-			                     "--userns-block-fd: no go-ahead on fd %d",
-			                     cfg->userns_block_fd);
+		if (r <= 0) {
+			nsb_log_errno(r < 0 ? r : EPIPE, "--userns-block-fd: no go-ahead on fd %d",
+			              cfg->userns_block_fd);
+			/* Not -EPIPE, which means the sandbox ended by itself. */
+			return -ECANCELED;
+		}
 	}
 	if (!plan->wait_go)
 		return 0;
