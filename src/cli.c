@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli-net.h"
 #include "log.h"
 #include "caps.h"
 #include "numparse.h"
@@ -36,6 +38,7 @@ typedef int (*cli_parse_fn)(struct parser *p, const struct cli_call *c);
 enum cli_group {
 	GRP_GENERAL,
 	GRP_NAMESPACES,
+	GRP_NETWORK,
 	GRP_PROCESS,
 	GRP_MONITOR,
 	GRP_FILESYSTEM,
@@ -46,6 +49,7 @@ enum cli_group {
 static const char *const group_heading[_GRP_MAX] = {
         [GRP_GENERAL] = "General",
         [GRP_NAMESPACES] = "Namespaces and identity",
+        [GRP_NETWORK] = "Network",
         [GRP_PROCESS] = "Environment and process",
         [GRP_MONITOR] = "Monitoring and synchronisation",
         [GRP_FILESYSTEM] = "Filesystem operations, applied in command-line order",
@@ -94,7 +98,15 @@ static int opt_level_prefix(struct parser *p, const struct cli_call *c);
 static int opt_verbose(struct parser *p, const struct cli_call *c);
 static int opt_flag(struct parser *p, const struct cli_call *c);
 static int opt_unshare_all(struct parser *p, const struct cli_call *c);
+static int opt_unshare_net(struct parser *p, const struct cli_call *c);
 static int opt_share_net(struct parser *p, const struct cli_call *c);
+static int opt_net(struct parser *p, const struct cli_call *c);
+static int opt_netns(struct parser *p, const struct cli_call *c);
+static int opt_net_host_loopback(struct parser *p, const struct cli_call *c);
+static int opt_net_allow(struct parser *p, const struct cli_call *c);
+static int opt_net_forward(struct parser *p, const struct cli_call *c);
+static int opt_scope(struct parser *p, const struct cli_call *c);
+static int opt_landlock_ports(struct parser *p, const struct cli_call *c);
 static int opt_uid(struct parser *p, const struct cli_call *c);
 static int opt_gid(struct parser *p, const struct cli_call *c);
 static int opt_hostname(struct parser *p, const struct cli_call *c);
@@ -146,6 +158,11 @@ enum cli_id {
 	ID_UID,
 	ID_GID,
 	ID_HOSTNAME,
+	ID_NET,
+	ID_NETNS,
+	ID_NET_HOST_LOOPBACK,
+	ID_NET_ALLOW,
+	ID_NET_FORWARD,
 	ID_CHDIR,
 	ID_SETENV,
 	ID_UNSETENV,
@@ -171,6 +188,12 @@ enum cli_id {
 	ID_ADD_SECCOMP_FD,
 	ID_SECCOMP_PROFILE,
 	ID_SECCOMP_POLICY,
+	ID_SCOPE_ABSTRACT_AF_UNIX,
+	ID_SCOPE_ABSTRACT_AF_UNIX_TRY,
+	ID_SCOPE_SIGNALS,
+	ID_SCOPE_SIGNALS_TRY,
+	ID_LANDLOCK_TCP_CONNECT,
+	ID_LANDLOCK_TCP_BIND,
 	ID_EXEC_LABEL,
 	ID_FILE_LABEL,
 	_ID_MAX,
@@ -226,7 +249,7 @@ static const struct cli_option general_options[_ID_MAX] = {
 		"Create a new IPC namespace"),
 	[ID_UNSHARE_PID] = FLAG("--unshare-pid", GRP_NAMESPACES, unshare_pid,
 		"Create a new PID namespace"),
-	[ID_UNSHARE_NET] = FLAG("--unshare-net", GRP_NAMESPACES, unshare_net,
+	[ID_UNSHARE_NET] = OPT("--unshare-net", GRP_NAMESPACES, opt_unshare_net, 0,
 		"Create a new network namespace with only a loopback device"),
 	[ID_UNSHARE_UTS] = FLAG("--unshare-uts", GRP_NAMESPACES, unshare_uts,
 		"Create a new UTS namespace (host and domain name)"),
@@ -253,6 +276,20 @@ static const struct cli_option general_options[_ID_MAX] = {
 		"Run COMMAND as GID inside the sandbox", "GID", NSB_ARG_ID),
 	[ID_HOSTNAME] = OPT1("--hostname", GRP_NAMESPACES, opt_hostname,
 		"Set the host name inside (needs --unshare-uts)", "NAME", NSB_ARG_STRING),
+
+	[ID_NET] = OPT1("--net", GRP_NETWORK, opt_net,
+		"Network: pasta or slirp4netns (private, outbound through that helper), none, host",
+		"MODE", NSB_ARG_NET_MODE),
+	[ID_NETNS] = OPT1("--netns", GRP_NETWORK, opt_netns,
+		"Join the network namespace FD instead of creating one", "FD", NSB_ARG_FD),
+	[ID_NET_HOST_LOOPBACK] = OPT("--net-host-loopback", GRP_NETWORK, opt_net_host_loopback, 0,
+		"With pasta or slirp4netns: the host's loopback is reachable at the gateway"),
+	[ID_NET_ALLOW] = OPT1("--net-allow", GRP_NETWORK, opt_net_allow,
+		"Refuse outbound traffic but RULE's: dns, [tcp:|udp:]ADDRESS|HOSTNAME[:PORT]", "RULE",
+		NSB_ARG_NET_RULE),
+	[ID_NET_FORWARD] = OPT1("--net-forward", GRP_NETWORK, opt_net_forward,
+		"Forward the host's 127.0.0.1:HOSTPORT to PORT inside (TCP; udp:HOSTPORT for UDP)",
+		"HOSTPORT[:PORT]", NSB_ARG_NET_FWD),
 
 	[ID_CHDIR] = OPT1("--chdir", GRP_PROCESS, opt_chdir,
 		"Change to DIR inside the sandbox", "DIR", NSB_ARG_DIR),
@@ -313,6 +350,20 @@ static const struct cli_option general_options[_ID_MAX] = {
 		NSB_ARG_PROFILE),
 	[ID_SECCOMP_POLICY] = OPT1("--seccomp-policy", GRP_LOCKDOWN, opt_seccomp_policy,
 		"Apply the seccomp policy written in FILE", "FILE", NSB_ARG_HOST_PATH),
+	[ID_SCOPE_ABSTRACT_AF_UNIX] = OPT("--scope-abstract-af-unix", GRP_LOCKDOWN, opt_scope, 0,
+		"Landlock: no connecting to abstract unix sockets made outside the sandbox"),
+	[ID_SCOPE_ABSTRACT_AF_UNIX_TRY] = OPT("--scope-abstract-af-unix-try", GRP_LOCKDOWN,
+		opt_scope, 0, "... if the kernel can (Landlock ABI 6), else warn and go on"),
+	[ID_SCOPE_SIGNALS] = OPT("--scope-signals", GRP_LOCKDOWN, opt_scope, 0,
+		"Landlock: no signals to processes outside the sandbox"),
+	[ID_SCOPE_SIGNALS_TRY] = OPT("--scope-signals-try", GRP_LOCKDOWN, opt_scope, 0,
+		"... if the kernel can (Landlock ABI 6), else warn and go on"),
+	[ID_LANDLOCK_TCP_CONNECT] = OPT1("--landlock-tcp-connect", GRP_LOCKDOWN, opt_landlock_ports,
+		"Landlock: TCP connections only to PORTS (443,8000-8100; repeatable)", "PORTS",
+		NSB_ARG_PORTS),
+	[ID_LANDLOCK_TCP_BIND] = OPT1("--landlock-tcp-bind", GRP_LOCKDOWN, opt_landlock_ports,
+		"Landlock: TCP bind only to PORTS (0: a port the kernel picks)", "PORTS",
+		NSB_ARG_PORTS),
 	[ID_EXEC_LABEL] = OPT1("--exec-label", GRP_LOCKDOWN, opt_label,
 		"Run COMMAND with SELinux context LABEL", "LABEL", NSB_ARG_STRING),
 	[ID_FILE_LABEL] = OPT1("--file-label", GRP_LOCKDOWN, opt_label,
@@ -378,6 +429,7 @@ struct parser {
 	size_t ops_cap, env_cap, owned_cap;
 	struct modifier perms, size;
 	bool share_net;
+	struct nsb_cli_net net;
 	int uid_pos, gid_pos, hostname_pos, as_pid_1_pos;
 	size_t lock_cap, cap_ops_cap, rlimits_cap, progs_cap, profiles_cap, policies_cap;
 	/* --overlay-src layers waiting for their overlay, bottom first. */
@@ -400,22 +452,7 @@ struct source {
 };
 
 /* "argument N" or "in --args data", for messages. */
-struct where {
-	char s[32];
-};
-
-static struct where where(int pos)
-{
-	struct where w;
-
-	if (pos < 0)
-		snprintf(w.s, sizeof(w.s), "in --args data");
-	else
-		snprintf(w.s, sizeof(w.s), "argument %d", pos);
-	return w;
-}
-
-#define AT(pos) (where(pos).s)
+#define AT(pos) (nsb_cli_where(pos).s)
 
 static unsigned option_nargs(const struct cli_option *o)
 {
@@ -561,6 +598,7 @@ void nsb_config_init_fds(struct nsb_config *cfg)
 	cfg->block_fd = cfg->userns_block_fd = cfg->sync_fd = -1;
 	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;
 	cfg->seccomp_fd = -1;
+	cfg->netns_fd = -1;
 }
 
 void nsb_config_free(struct nsb_config *cfg)
@@ -582,6 +620,7 @@ void nsb_config_free(struct nsb_config *cfg)
 	free(cfg->add_seccomp_progs);
 	free(cfg->seccomp_policies);
 	free(cfg->seccomp_profiles);
+	nsb_cli_net_free(cfg);
 	cfg->lock_files = NULL;
 	cfg->n_lock_files = 0;
 	cfg->cap_ops = NULL;
@@ -750,14 +789,72 @@ static int opt_unshare_all(struct parser *p, const struct cli_call *c)
 	cfg->unshare_net = true;
 	cfg->unshare_uts = true;
 	cfg->unshare_cgroup_try = true;
-	return 0;
+	return nsb_cli_net_choose(&p->net, NSB_CLI_NET_UNSHARE_ALL, NULL, -1, c->pos, c->pos);
+}
+
+static int opt_unshare_net(struct parser *p, const struct cli_call *c)
+{
+	p->cfg->unshare_net = true;
+	return nsb_cli_net_choose(&p->net, NSB_CLI_NET_UNSHARE_NET, NULL, -1, c->pos, c->pos);
 }
 
 static int opt_share_net(struct parser *p, const struct cli_call *c)
 {
-	/* Applied after the loop: it wins over --unshare-* given later too. */
+	/* Applied after the loop: it wins over --unshare-* given later too
+	 * (unless --net or --netns is given: then the last one wins). */
 	p->share_net = true;
+	return nsb_cli_net_choose(&p->net, NSB_CLI_NET_SHARE_NET, NULL, -1, c->pos, c->pos);
+}
+
+static int opt_net(struct parser *p, const struct cli_call *c)
+{
+	return nsb_cli_net_choose(&p->net, NSB_CLI_NET_MODE, c->arg[0].s, -1, c->pos,
+	                          c->arg[0].pos);
+}
+
+static int opt_netns(struct parser *p, const struct cli_call *c)
+{
+	int fd, r;
+
+	r = parse_fd_arg(c, 0, &fd);
+	if (r < 0)
+		return r;
+	return nsb_cli_net_choose(&p->net, NSB_CLI_NET_NETNS, NULL, fd, c->pos, c->arg[0].pos);
+}
+
+static int opt_net_host_loopback(struct parser *p, const struct cli_call *c)
+{
+	p->cfg->net_host_loopback = true;
+	if (p->net.host_loopback_pos == -2)
+		p->net.host_loopback_pos = c->pos;
 	return 0;
+}
+
+static int opt_net_allow(struct parser *p, const struct cli_call *c)
+{
+	return nsb_cli_net_allow(&p->net, p->cfg, c->arg[0].s, c->arg[0].pos);
+}
+
+static int opt_net_forward(struct parser *p, const struct cli_call *c)
+{
+	return nsb_cli_net_forward(&p->net, p->cfg, c->arg[0].s, c->arg[0].pos);
+}
+
+static int opt_scope(struct parser *p, const struct cli_call *c)
+{
+	const struct cli_option *o = c->opt;
+
+	nsb_cli_landlock_scope(
+	        p->cfg, o == &all.opt[ID_SCOPE_SIGNALS] || o == &all.opt[ID_SCOPE_SIGNALS_TRY],
+	        o == &all.opt[ID_SCOPE_SIGNALS_TRY] ||
+	                o == &all.opt[ID_SCOPE_ABSTRACT_AF_UNIX_TRY]);
+	return 0;
+}
+
+static int opt_landlock_ports(struct parser *p, const struct cli_call *c)
+{
+	return nsb_cli_landlock_ports(p->cfg, c->opt == &all.opt[ID_LANDLOCK_TCP_BIND], c->arg[0].s,
+	                              c->arg[0].pos);
 }
 
 static int opt_uid(struct parser *p, const struct cli_call *c)
@@ -1059,6 +1156,11 @@ static int opt_cap(struct parser *p, const struct cli_call *c)
 	cfg->cap_ops = ops;
 	cfg->cap_ops[cfg->n_cap_ops++] =
 	        (struct nsb_cap_op){.add = strcmp(c->opt->name, "--cap-add") == 0, .cap = cap};
+	/* For --net-allow's rule against COMMAND holding CAP_NET_ADMIN. */
+	if (cfg->cap_ops[cfg->n_cap_ops - 1].add && (cap == CAP_NET_ADMIN || cap == -1)) {
+		p->net.cap_net_admin_pos = c->arg[0].pos;
+		p->net.cap_net_admin_all = cap == -1;
+	}
 	return 0;
 }
 
@@ -1435,11 +1537,14 @@ static int finish(struct parser *p, const struct source *s, const char *argv0)
 		nsb_cli_usage(stderr, argv0);
 		return -EDOM;
 	}
+	if (p->share_net && !p->net.explicit_net)
+		cfg->unshare_net = false;
+	r = nsb_cli_net_finish(&p->net, cfg);
+	if (r < 0)
+		return r;
 	r = check_cross_options(p);
 	if (r < 0)
 		return r;
-	if (p->share_net)
-		cfg->unshare_net = false;
 	if (!cfg->uid_given)
 		cfg->sandbox_uid = cfg->real_uid;
 	if (!cfg->gid_given)
@@ -1462,6 +1567,7 @@ int nsb_cli_parse(struct nsb_config *cfg, int argc, char **argv)
 	int r;
 
 	nsb_config_init_fds(cfg);
+	nsb_cli_net_init(&p.net);
 	if (argc < 2) {
 		nsb_cli_usage(stderr, argv0);
 		return -EDOM;
@@ -1519,8 +1625,10 @@ void nsb_cli_usage(FILE *out, const char *argv0)
 }
 
 static const char *const group_key[_GRP_MAX] = {
-        [GRP_GENERAL] = "general", [GRP_NAMESPACES] = "namespaces", [GRP_PROCESS] = "process",
-        [GRP_MONITOR] = "monitor", [GRP_FILESYSTEM] = "filesystem", [GRP_LOCKDOWN] = "lockdown",
+        [GRP_GENERAL] = "general",   [GRP_NAMESPACES] = "namespaces",
+        [GRP_NETWORK] = "network",   [GRP_PROCESS] = "process",
+        [GRP_MONITOR] = "monitor",   [GRP_FILESYSTEM] = "filesystem",
+        [GRP_LOCKDOWN] = "lockdown",
 };
 
 void nsb_cli_list_options(FILE *out)

@@ -9,6 +9,8 @@
 #include <sys/types.h>
 
 #include "caps.h"
+#include "landlock.h"
+#include "net-rules.h"
 #include "nsb-seccomp.h"
 #include "rlimit.h"
 
@@ -56,6 +58,10 @@ enum nsb_arg_kind {
 	NSB_ARG_CAP,       /* a capability name, or ALL */
 	NSB_ARG_RLIMIT,    /* NAME=SOFT[:HARD] */
 	NSB_ARG_PROFILE,   /* a built-in seccomp profile */
+	NSB_ARG_NET_MODE,  /* --net: pasta, slirp4netns, none, host */
+	NSB_ARG_NET_RULE,  /* --net-allow: dns, [tcp:|udp:]ADDRESS... */
+	NSB_ARG_NET_FWD,   /* --net-forward: [tcp:|udp:]HOSTPORT[:PORT] */
+	NSB_ARG_PORTS,     /* Landlock: 443,8000-8100 */
 	_NSB_ARG_MAX,
 };
 
@@ -104,6 +110,19 @@ struct nsb_config {
 	bool unshare_ipc, unshare_pid, unshare_net, unshare_uts;
 	bool unshare_cgroup, unshare_cgroup_try;
 
+	/* Network (docs/network.md). After parsing: unshare_net says whether
+	 * a new network namespace is made; net_mode is the --net mode that
+	 * took effect (NSB_NET_UNSET when only bubblewrap's options were
+	 * given); netns_fd >= 0 when --netns took effect. A helper mode
+	 * implies unshare_pid (COMMAND must not see or signal the helper). */
+	enum nsb_net_mode net_mode;
+	int netns_fd;
+	bool net_host_loopback;
+	struct nsb_net_rule *net_rules; /* --net-allow, in order */
+	size_t n_net_rules;
+	struct nsb_net_forward *net_forwards; /* --net-forward, in order */
+	size_t n_net_forwards;
+
 	/* Identity inside; default to real_uid / real_gid. */
 	uid_t sandbox_uid;
 	gid_t sandbox_gid;
@@ -139,6 +158,7 @@ struct nsb_config {
 	const char *exec_label, *file_label;
 	struct nsb_rlimit *rlimits; /* --rlimit, in order */
 	size_t n_rlimits;
+	struct nsb_landlock landlock; /* --scope-*, --landlock-tcp-* */
 
 	bool not_a_security_boundary;
 	bool dry_run; /* --dry-run: print the plan, create nothing */

@@ -70,6 +70,10 @@ static const char *const arg_kind_names[_NSB_ARG_MAX] = {
         [NSB_ARG_CAP] = "capability",
         [NSB_ARG_RLIMIT] = "rlimit",
         [NSB_ARG_PROFILE] = "seccomp-profile",
+        [NSB_ARG_NET_MODE] = "net-mode",
+        [NSB_ARG_NET_RULE] = "net-rule",
+        [NSB_ARG_NET_FWD] = "net-forward",
+        [NSB_ARG_PORTS] = "ports",
 };
 
 const char *nsb_arg_kind_name(enum nsb_arg_kind kind)
