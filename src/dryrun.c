@@ -112,8 +112,103 @@ static void print_namespaces(FILE *out, const struct nsb_config *cfg, const stru
 		        cfg->userns_block_fd);
 	if (cfg->hostname)
 		fprintf(out, "hostname: %s\n", cfg->hostname);
-	if (plan->netns)
+}
+
+/* Each line of text, indented. */
+static void print_indented(FILE *out, const char *text)
+{
+	for (const char *p = text; *p;) {
+		const char *end = strchrnul(p, '\n');
+
+		fprintf(out, "    %.*s\n", (int)(end - p), p);
+		p = *end ? end + 1 : end;
+	}
+}
+
+static void print_helper(FILE *out, const struct nsb_config *cfg, const struct nsb_plan *plan)
+{
+	const char *mode = nsb_net_mode_name(cfg->net_mode);
+
+	fprintf(out,
+	        "network: a namespace of its own, outbound IPv4 and IPv6 through %s (%s), "
+	        "started attached to it before COMMAND runs and ended with the sandbox\n",
+	        mode, plan->net_helper_path ? plan->net_helper_path : "?");
+	fprintf(out, "network: a pid namespace is implied: COMMAND can neither see nor signal %s\n",
+	        mode);
+	if (cfg->net_host_loopback)
+		fprintf(out, "network: the host's loopback is reachable at %s\n",
+		        cfg->net_mode == NSB_NET_PASTA ? "the default gateway's address"
+		                                       : "10.0.2.2");
+	else
+		fprintf(out, "network: the host's loopback is not reachable\n");
+	for (size_t i = 0; i < cfg->n_net_forwards; i++) {
+		const struct nsb_net_forward *f = &cfg->net_forwards[i];
+
+		fprintf(out, "network: forward: the host's 127.0.0.1:%u (%s) to port %u inside\n",
+		        f->host_port, f->proto == NSB_PROTO_UDP ? "udp" : "tcp", f->port);
+	}
+	if (plan->resolv_conf) {
+		fprintf(out, "resolv.conf: a generated file, read-only on /etc/resolv.conf:\n");
+		print_indented(out, plan->resolv_conf);
+	} else {
+		fprintf(out, "resolv.conf: as the command line places it\n");
+	}
+}
+
+static void print_network(FILE *out, const struct nsb_config *cfg, const struct nsb_plan *plan)
+{
+	if (cfg->netns_fd >= 0)
+		fprintf(out, "network: the namespace of fd %d (--netns), joined\n", cfg->netns_fd);
+	else if (plan->net_helper)
+		print_helper(out, cfg, plan);
+	else if (plan->netns)
 		fprintf(out, "network: loopback only\n");
+	else if (cfg->net_mode == NSB_NET_HOST)
+		fprintf(out, "network: the caller's (--net host)\n");
+	if (plan->net_ruleset) {
+		fprintf(out,
+		        "network policy: these nftables rules, installed before COMMAND exists "
+		        "(COMMAND has no CAP_NET_ADMIN to change them):\n");
+		print_indented(out, plan->net_ruleset);
+	}
+}
+
+static void print_ports(FILE *out, const char *what, const struct nsb_port_set *set)
+{
+	fprintf(out, "Landlock: TCP %s only to port(s)", what);
+	for (size_t i = 0; i < set->n; i++) {
+		if (set->r[i].lo == set->r[i].hi)
+			fprintf(out, "%s%u", i ? "," : " ", set->r[i].lo);
+		else
+			fprintf(out, "%s%u-%u", i ? "," : " ", set->r[i].lo, set->r[i].hi);
+	}
+	fputc('\n', out);
+}
+
+static void print_scope(FILE *out, enum nsb_landlock_want want, const char *what)
+{
+	if (want == NSB_LANDLOCK_OFF)
+		return;
+	if (want == NSB_LANDLOCK_TRY && nsb_landlock_abi() < 6)
+		fprintf(out, "Landlock: %s: allowed (-try: the kernel lacks Landlock ABI 6)\n",
+		        what);
+	else
+		fprintf(out, "Landlock: %s: refused\n", what);
+}
+
+static void print_landlock(FILE *out, const struct nsb_config *cfg)
+{
+	const struct nsb_landlock *ll = &cfg->landlock;
+
+	print_scope(out, ll->scope_abstract_unix,
+	            "connecting to abstract unix sockets made outside the sandbox");
+	print_scope(out, ll->scope_signals, "signals to processes outside the sandbox");
+	if (ll->tcp_connect_given)
+		print_ports(out, "connect", &ll->tcp_connect);
+	if (ll->tcp_bind_given)
+		print_ports(out, "bind", &ll->tcp_bind);
+	if (nsb_landlock_wanted(ll))
+		fprintf(out, "Landlock: applied last, just before the seccomp programs\n");
 }
 
 static void print_process(FILE *out, const struct nsb_config *cfg, const struct nsb_plan *plan)
@@ -180,6 +275,7 @@ static void print_lockdown(FILE *out, const struct nsb_config *cfg)
 	if (cfg->seccomp_fd >= 0)
 		fprintf(out, "seccomp: a program read from fd %d just before exec\n",
 		        cfg->seccomp_fd);
+	print_landlock(out, cfg);
 	fprintf(out, "no_new_privs: set\n");
 	if (cfg->new_session)
 		fprintf(out, "session: new (setsid)\n");
@@ -222,6 +318,7 @@ int nsb_dry_run(FILE *out, const struct nsb_config *cfg, const struct nsb_plan *
 	}
 	fprintf(out, "nsbox --dry-run: nothing was created\n");
 	print_namespaces(out, cfg, plan, clone_flags);
+	print_network(out, cfg, plan);
 	fprintf(out, "new root: a tmpfs, then %zu operation(s) in order:\n", cfg->n_ops);
 	for (size_t i = 0; i < cfg->n_ops; i++)
 		print_op(out, i, &cfg->ops[i]);

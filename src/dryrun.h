@@ -10,7 +10,9 @@
 /* Check what can be checked without creating anything (bind sources exist,
  * as the caller sees them), then print the plan: namespaces, id maps,
  * processes, the ops in order with their mount attributes, cwd,
- * environment, capabilities, seccomp, rlimits, lifecycle fds, COMMAND.
+ * environment, capabilities, seccomp, rlimits, lifecycle fds, COMMAND;
+ * the network (helper, forwards, resolv.conf, the --net-allow ruleset)
+ * and the Landlock restrictions.
  * 0, or -errno after logging what would have failed. */
 int nsb_dry_run(FILE *out, const struct nsb_config *cfg, const struct nsb_plan *plan,
                 unsigned long clone_flags);

@@ -21,6 +21,7 @@
 #include "dryrun.h"
 #include "launch.h"
 #include "log.h"
+#include "net.h"
 #include "ops.h"
 #include "numparse.h"
 #include "sandbox.h"
@@ -118,6 +119,12 @@ static int plan_caps(const struct nsb_config *cfg, struct nsb_plan *plan)
 	/* A new user namespace starts with every capability: cut it down even
 	 * for root keeping its own. */
 	plan->set_caps = !root || cfg->n_cap_ops > 0 || plan->userns || cfg->userns_fd >= 0;
+	/* COMMAND must not be able to change the --net-allow rules: even root
+	 * staying root loses CAP_NET_ADMIN (the parser refused --cap-add). */
+	if (cfg->n_net_rules) {
+		plan->keep_caps &= ~(UINT64_C(1) << CAP_NET_ADMIN);
+		plan->set_caps = true;
+	}
 	/* Root staying root gets its capabilities from exec: raise them as
 	 * ambient only where --cap-add/--cap-drop asked for a set. */
 	plan->ambient_caps = !root || cfg->n_cap_ops > 0;
@@ -184,7 +191,7 @@ static int check_fds(const struct nsb_config *cfg)
 	        {"--block-fd", cfg->block_fd},  {"--userns-block-fd", cfg->userns_block_fd},
 	        {"--sync-fd", cfg->sync_fd},    {"--userns", cfg->userns_fd},
 	        {"--userns2", cfg->userns2_fd}, {"--pidns", cfg->pidns_fd},
-	        {"--seccomp", cfg->seccomp_fd},
+	        {"--seccomp", cfg->seccomp_fd}, {"--netns", cfg->netns_fd},
 	};
 	int r;
 
@@ -235,8 +242,9 @@ static void free_seccomp(struct nsb_plan *plan)
 	plan->n_seccomp = 0;
 }
 
-/* --userns and --pidns: join before cloning, so the child is created in them. */
-static int join_namespaces(const struct nsb_config *cfg)
+/* --userns, --pidns and --netns: join before cloning, so the child is
+ * created in them. */
+static int join_namespaces(const struct nsb_config *cfg, const struct nsb_plan *plan)
 {
 	if (cfg->userns_fd >= 0 && setns(cfg->userns_fd, CLONE_NEWUSER) < 0) {
 		int err = errno;
@@ -253,7 +261,7 @@ static int join_namespaces(const struct nsb_config *cfg)
 	}
 	if (cfg->pidns_fd >= 0 && setns(cfg->pidns_fd, CLONE_NEWPID) < 0)
 		return nsb_log_errno(errno, "Setting pidns failed (--pidns %d)", cfg->pidns_fd);
-	return 0;
+	return nsb_net_join(cfg, plan);
 }
 
 /* The exit status of child pid. 0..255, or -errno (logged). */
@@ -436,10 +444,20 @@ static bool follow_child(int sync_fd, bool drain)
 	}
 }
 
+/* The network helper goes with the sandbox (a no-op without one). */
+static void stop_helper(struct nsb_net_helper *h)
+{
+	if (h->pid <= 0)
+		return;
+	(void)nsb_net_helper_stop(h);
+	nsb_debug("the network helper has ended");
+}
+
 /* The monitor's side once the child runs. Returns nsbox's exit status. */
 static int monitor(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pid,
                    unsigned long flags, int sync_fd)
 {
+	struct nsb_net_helper helper = {.stop_fd = -1, .log_fd = -1};
 	bool executed;
 	int status, r;
 	char buf[64];
@@ -447,22 +465,28 @@ static int monitor(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pi
 	if (!cfg->no_forward_signals)
 		nsb_signals_forward(pid, cfg->new_session && !plan->reaper);
 	r = release_child(cfg, plan, pid, flags, sync_fd);
+	if (r == 0 && plan->net_helper)
+		r = nsb_net_start_helper(cfg, pid, sync_fd, &helper);
 	if (r < 0) {
 		/* A child that already ended (say, of a forwarded SIGTERM)
 		 * gives its status; one we have to stop, our failure's. */
 		(void)follow_child(sync_fd, true);
 		if (r == -EPIPE) {
 			status = wait_child(pid);
+			stop_helper(&helper);
 			return status < 0 ? 1 : status;
 		}
 		(void)kill(pid, SIGKILL);
 		(void)wait_child(pid);
+		stop_helper(&helper);
 		return 1;
 	}
 	executed = follow_child(sync_fd, false);
 	nsb_debug("%s", executed ? "COMMAND was executed" : "the setup ended before COMMAND ran");
 	status = wait_child(pid);
 	nsb_debug("the sandbox ended with status %d", status);
+	/* Before --kill-on-exit reaps whatever is left: the helper is ours. */
+	stop_helper(&helper);
 	if (status < 0)
 		return 1;
 	if (cfg->kill_on_exit)
@@ -530,7 +554,7 @@ static int launch_joined(struct nsb_config *cfg, struct nsb_plan *plan, unsigned
 	return status;
 }
 
-/* --userns, --pidns: joining changes this process for good (its later
+/* --userns, --pidns, --netns: joining changes this process for good (its later
  * children would all land in the joined pid namespace): a forked joiner
  * joins and does the monitor's work while we wait for it. */
 static int launch_via_joiner(struct nsb_config *cfg, struct nsb_plan *plan, unsigned long flags)
@@ -545,7 +569,7 @@ static int launch_via_joiner(struct nsb_config *cfg, struct nsb_plan *plan, unsi
 	if (joiner == 0) {
 		if (cfg->die_with_parent)
 			(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-		_exit(join_namespaces(cfg) < 0 ? 1 : launch_joined(cfg, plan, flags));
+		_exit(join_namespaces(cfg, plan) < 0 ? 1 : launch_joined(cfg, plan, flags));
 	}
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (!cfg->no_forward_signals)
@@ -562,8 +586,9 @@ int nsb_launch(struct nsb_config *cfg)
 
 	if (check_fds(cfg) < 0 || plan_namespaces(cfg, &plan, &flags) < 0)
 		return 1;
-	if (compile_seccomp(cfg, &plan) < 0) {
+	if (compile_seccomp(cfg, &plan) < 0 || nsb_net_plan(cfg, &plan) < 0) {
 		free_seccomp(&plan);
+		nsb_net_plan_free(&plan);
 		return 1;
 	}
 	if (cfg->dry_run) {
@@ -573,16 +598,23 @@ int nsb_launch(struct nsb_config *cfg)
 		status = nsb_dry_run(stdout, cfg, &plan, flags) < 0 ? 1 : 0;
 		plan.cwd = NULL;
 		free_seccomp(&plan);
+		nsb_net_plan_free(&plan);
 		return status;
+	}
+	if (nsb_net_add_resolv_conf(cfg, &plan) < 0) {
+		free_seccomp(&plan);
+		nsb_net_plan_free(&plan);
+		return 1;
 	}
 	/* Before any process is forked, so that every one of them (the joiner,
 	 * the monitor, the sandbox) goes when the caller does. */
 	if (cfg->die_with_parent)
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (cfg->userns_fd >= 0 || cfg->pidns_fd >= 0)
+	if (cfg->userns_fd >= 0 || cfg->pidns_fd >= 0 || cfg->netns_fd >= 0)
 		status = launch_via_joiner(cfg, &plan, flags);
 	else
 		status = launch_joined(cfg, &plan, flags);
 	free_seccomp(&plan);
+	nsb_net_plan_free(&plan);
 	return status;
 }

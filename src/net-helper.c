@@ -381,8 +381,8 @@ static void show_log(const struct helper_info *h, int log_fd)
 		end = strchrnul(line, '\n');
 		if (end == line)
 			continue;
-		if (strncmp(line, "Failed to send ", 15) == 0 &&
-		    strncmp(end - 16, "bytes to syslog", 15) == 0)
+		if (end - line > 30 && strncmp(line, "Failed to send ", 15) == 0 &&
+		    strncmp(end - 15, "bytes to syslog", 15) == 0)
 			continue;
 		nsb_err("%s: %.*s", h->program, (int)(end - line), line);
 	}

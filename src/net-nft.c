@@ -73,6 +73,11 @@ static int run(const char *cmd, const char *what, char **ret_out)
 	return r;
 }
 
+int nsb_nft_load(void)
+{
+	return nsb_dl_load(&lib, "--net-allow");
+}
+
 int nsb_nft_apply(const char *ruleset)
 {
 	return run(ruleset, "install the nftables rules", NULL);
@@ -83,6 +88,12 @@ int nsb_nft_list(char **ret_text)
 	return run("list ruleset", "list the nftables rules", ret_text);
 }
 #else
+int nsb_nft_load(void)
+{
+	nsb_err("--net-allow: nsbox was built without libnftables");
+	return -EOPNOTSUPP;
+}
+
 int nsb_nft_apply(const char *ruleset)
 {
 	nsb_err("--net-allow: nsbox was built without libnftables");

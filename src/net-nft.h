@@ -4,6 +4,11 @@
  * nsb_net_ruleset() (net-rules.h). */
 #pragma once
 
+/* Load libnftables now (before any namespace: its files are the host's),
+ * so that nsb_nft_apply() has nothing left to load. 0, or -EOPNOTSUPP
+ * after logging "--net-allow: cannot load libnftables.so.1 (...)". */
+int nsb_nft_load(void);
+
 /* Load the ruleset into the calling process's network namespace: call it
  * while holding CAP_NET_ADMIN there (in the setup child, before the
  * capabilities are dropped and before COMMAND exists). 0, or -EOPNOTSUPP

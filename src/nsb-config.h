@@ -70,11 +70,14 @@ enum {
 	NSB_OPF_ALLOW_MISSING = 1u << 0, /* a -try variant: skip if SRC is missing */
 };
 
+#define NSB_ARGPOS_NSBOX (-2)
+
 struct nsb_op {
 	enum nsb_op_kind kind;
 	unsigned flags;
 	const char *opt;  /* the option as written, e.g. "--ro-bind-try" */
-	int argpos;       /* argv index of the option (for messages); -1 if from --args */
+	int argpos;       /* argv index of the option (for messages); -1 if from --args,
+	                     NSB_ARGPOS_NSBOX for an op nsbox adds (the sandbox's resolv.conf) */
 	const char *src;  /* bind source, symlink target; else NULL */
 	const char *dest; /* destination inside the new root, never empty */
 	int fd;           /* --file / --bind-data / --bind-fd fd; else -1 */

@@ -1151,7 +1151,9 @@ static const struct nsb_op_kind_info op_kinds[_NSB_OP_MAX] = {
 /* "argument N" or "in --args data", as the parser says it. */
 static const char *op_where(const struct nsb_op *op, char *buf, size_t size)
 {
-	if (op->argpos < 0)
+	if (op->argpos == NSB_ARGPOS_NSBOX)
+		snprintf(buf, size, "added by nsbox");
+	else if (op->argpos < 0)
 		snprintf(buf, size, "in --args data");
 	else
 		snprintf(buf, size, "argument %d", op->argpos);

@@ -155,6 +155,7 @@ static void close_option_fds(struct nsb_config *cfg, bool keep_sync, bool keep_s
 	nsb_close_fd(&cfg->userns_fd);
 	nsb_close_fd(&cfg->userns2_fd);
 	nsb_close_fd(&cfg->pidns_fd);
+	nsb_close_fd(&cfg->netns_fd);
 	if (!keep_seccomp)
 		nsb_close_fd(&cfg->seccomp_fd);
 	if (!keep_sync)
@@ -322,6 +323,13 @@ static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan
 			_exit(1);
 		close(ready_fd);
 	}
+	/* Landlock last (in the final mount namespace, pid 1 already set up
+	 * and unrestricted), just before the seccomp programs. */
+	if (nsb_landlock_wanted(&cfg->landlock)) {
+		if (nsb_landlock_apply(&cfg->landlock) < 0)
+			_exit(1);
+		nsb_debug("Landlock restrictions applied");
+	}
 	nsb_debug("executing %s", cfg->command[0]);
 	if (nsb_sync_send(plan->sync_fd, NSB_SYNC_EXEC, 0, NULL) < 0)
 		_exit(1);
@@ -362,11 +370,7 @@ static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_pl
 	                       "cannot create a fresh session keyring (the caller's "
 	                       "keys would stay reachable)") < 0)
 		_exit(1);
-	if (plan->netns) {
-		int r = nsb_net_loopback_up();
-		if (r < 0)
-			nsb_die_errno(r, "--unshare-net: cannot bring up the loopback device");
-	}
+	nsb_net_setup_or_die(cfg, plan);
 	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
 		nsb_die_errno(errno, "Can't set hostname to %s (--hostname)", cfg->hostname);
 }
@@ -471,6 +475,8 @@ void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
 		relay_pid_namespace_or_die(cfg, plan);
 	early_setup_or_die(cfg, plan);
 	proc = build_root_or_die(cfg, plan);
+	/* COMMAND never meets a half-configured network. */
+	nsb_net_wait_ready_or_die(plan);
 	if (plan->reaper)
 		ready_fd = start_reaper_or_die(cfg, plan);
 

@@ -32,6 +32,12 @@ struct nsb_plan {
 	int sync_fd;             /* the child's end of the channel to the monitor */
 	struct nsb_bpf *seccomp; /* compiled --seccomp-profile and --seccomp-policy, in order */
 	size_t n_seccomp;
+	/* Network (net.h): with a helper, the child sends IDMAPS_WRITTEN and
+	 * waits for NET_READY. */
+	bool net_helper;
+	char *net_helper_path; /* the helper found on PATH */
+	char *net_ruleset;     /* --net-allow: the nftables ruleset, or NULL */
+	char *resolv_conf;     /* the sandbox's /etc/resolv.conf, or NULL */
 };
 
 /* In the cloned child: build the sandbox and exec COMMAND; on failure the
