@@ -30,6 +30,7 @@ void nsb_cli_net_init(struct nsb_cli_net *n)
 	        .allow_pos = -2,
 	        .forward_pos = -2,
 	        .host_loopback_pos = -2,
+	        .allow_dns_pos = -2,
 	        .cap_net_admin_pos = -2,
 	};
 }
@@ -151,6 +152,8 @@ int nsb_cli_net_allow(struct nsb_cli_net *n, struct nsb_config *cfg, const char 
 	cfg->net_rules[cfg->n_net_rules++] = rule;
 	if (n->allow_pos == -2)
 		n->allow_pos = pos;
+	if (rule.kind == NSB_RULE_DNS && n->allow_dns_pos == -2)
+		n->allow_dns_pos = pos;
 	return 0;
 }
 
@@ -248,8 +251,16 @@ static int check_allow(const struct nsb_cli_net *n, const struct nsb_config *cfg
 {
 	const uint64_t net_admin = UINT64_C(1) << CAP_NET_ADMIN;
 
-	if (!cfg->n_net_rules || nsb_net_mode_has_helper(cfg->net_mode) || cfg->netns_fd >= 0) {
+	if (!cfg->n_net_rules || nsb_net_mode_has_helper(cfg->net_mode)) {
 		/* fall through to the capability rule */
+	} else if (cfg->netns_fd >= 0) {
+		if (n->allow_dns_pos != -2) {
+			nsb_err("--net-allow dns (%s) allows the DNS forwarder of --net pasta or "
+			        "--net slirp4netns; with --netns, allow the namespace's resolvers "
+			        "by address",
+			        AT(n->allow_dns_pos));
+			return -EINVAL;
+		}
 	} else if (cfg->unshare_net) {
 		nsb_err("--net-allow (%s): the sandbox's network has only its loopback device "
 		        "(--net none, --unshare-net or --unshare-all), so there is nothing to "
@@ -266,14 +277,14 @@ static int check_allow(const struct nsb_cli_net *n, const struct nsb_config *cfg
 	if (!cfg->n_net_rules || !(nsb_caps_compute(0, cfg->cap_ops, cfg->n_cap_ops) & net_admin))
 		return 0;
 	if (n->cap_net_admin_all)
-		nsb_err("--cap-add ALL (%s) includes CAP_NET_ADMIN, which cannot be combined with "
+		nsb_err("--cap-add %s (%s) includes CAP_NET_ADMIN, which cannot be combined with "
 		        "--net-allow: COMMAND could remove the rules (add --cap-drop CAP_NET_ADMIN "
 		        "after it)",
-		        AT(n->cap_net_admin_pos));
+		        n->cap_net_admin_value, AT(n->cap_net_admin_pos));
 	else
-		nsb_err("--cap-add CAP_NET_ADMIN (%s) cannot be combined with --net-allow: COMMAND "
-		        "could remove the rules",
-		        AT(n->cap_net_admin_pos));
+		nsb_err("--cap-add %s (%s) cannot be combined with --net-allow: COMMAND could "
+		        "remove the rules",
+		        n->cap_net_admin_value, AT(n->cap_net_admin_pos));
 	return -EINVAL;
 }
 

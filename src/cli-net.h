@@ -39,9 +39,10 @@ struct nsb_cli_net {
 	int last_fd;                 /* with NSB_CLI_NET_NETNS */
 	int last_pos;
 	/* Where the first of these was given, or -2. */
-	int allow_pos, forward_pos, host_loopback_pos;
+	int allow_pos, forward_pos, host_loopback_pos, allow_dns_pos;
 	/* The last --cap-add that added CAP_NET_ADMIN (by name or ALL), or -2. */
 	int cap_net_admin_pos;
+	const char *cap_net_admin_value; /* as written */
 	bool cap_net_admin_all;
 };
 

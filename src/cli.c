@@ -1160,6 +1160,7 @@ static int opt_cap(struct parser *p, const struct cli_call *c)
 	if (cfg->cap_ops[cfg->n_cap_ops - 1].add && (cap == CAP_NET_ADMIN || cap == -1)) {
 		p->net.cap_net_admin_pos = c->arg[0].pos;
 		p->net.cap_net_admin_all = cap == -1;
+		p->net.cap_net_admin_value = c->arg[0].s;
 	}
 	return 0;
 }

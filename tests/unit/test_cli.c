@@ -1408,6 +1408,17 @@ static const char *const implemented[] = {
         "--overlay RWSRC WORKDIR DEST",
         "--tmp-overlay DEST",
         "--ro-overlay DEST",
+        "--net MODE",
+        "--netns FD",
+        "--net-host-loopback",
+        "--net-allow RULE",
+        "--net-forward HOSTPORT[:PORT]",
+        "--scope-abstract-af-unix",
+        "--scope-abstract-af-unix-try",
+        "--scope-signals",
+        "--scope-signals-try",
+        "--landlock-tcp-connect PORTS",
+        "--landlock-tcp-bind PORTS",
 };
 
 START_TEST(test_usage)
@@ -1462,6 +1473,11 @@ START_TEST(test_usage_options_parse)
 			list[n++] = "--info-fd";
 			list[n++] = "1";
 		}
+		/* --net-allow, --net-forward, --net-host-loopback need a helper. */
+		if (strncmp(name, "--net-", 6) == 0) {
+			list[n++] = "--net";
+			list[n++] = "pasta";
+		}
 		if (strstr(name, "-overlay") && strcmp(name, "--overlay-src") != 0) {
 			list[n++] = "--overlay-src";
 			list[n++] = "/l1";
@@ -1480,6 +1496,10 @@ START_TEST(test_usage_options_parse)
 				list[n++] = "NOFILE=64";
 			else if (strcmp(name, "--seccomp-profile") == 0)
 				list[n++] = "default";
+			else if (strcmp(name, "--net") == 0)
+				list[n++] = "pasta";
+			else if (strcmp(name, "--net-allow") == 0)
+				list[n++] = "dns";
 			else if (strcmp(name, "--add-seccomp-fd") == 0)
 				/* One instruction: "return allow". */
 				list[n++] = fd_str(DATA("\x06\0\0\0\0\0\xff\x7f"));
