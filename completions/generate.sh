@@ -66,6 +66,9 @@ zsh)
 		if (k == "capability") return "($nsbox_caps)"
 		if (k == "rlimit") return "($nsbox_rlimits)"
 		if (k == "seccomp-profile") return "(default devel default+userns devel+userns)"
+		if (k == "net-mode") return "(pasta slirp4netns none host)"
+		if (k == "net-rule") return "_nsbox_net_rule"
+		if (k == "net-forward") return "_nsbox_net_forward"
 		return " "
 	}
 	BEGIN { print "# Generated from nsbox --list-options; do not edit."; print "nsbox_opts=(" }

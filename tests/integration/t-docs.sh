@@ -106,7 +106,7 @@ option_words() {
 # --- The option list, from --list-options. ------------------------------------
 # One option a line: NAME TAB GROUP TAB ARGS TAB HELP; ARGS is "-" or
 # "ARGNAME:kind ...". help.args holds "NAME N ARGNAME..." lines.
-known_kinds=' hostpath hostdir path dir fd mode size id string env capability rlimit seccomp-profile '
+known_kinds=' hostpath hostdir path dir fd mode size id string env capability rlimit seccomp-profile net-mode net-rule net-forward ports '
 if "$NSBOX" --list-options >"$tmp/list" 2>"$tmp/list.err"; then
 	list_rc=0
 else
@@ -372,6 +372,13 @@ complete_to "bash: 'nsbox --ro-b' completes to the four --ro-bind options" \
 	"--ro-bind --ro-bind-try --ro-bind-data --ro-bind-fd" nsbox --ro-b
 complete_to "bash: nothing is offered for a number" "" nsbox --uid ""
 complete_to "bash: the second argument of --setenv gets nothing" "" nsbox --setenv VAR ""
+complete_to "bash: --net offers the four modes" "pasta slirp4netns none host" nsbox --net ""
+complete_to "bash: --net s completes to slirp4netns" "slirp4netns" nsbox --unshare-all --net s
+complete_to "bash: --net-allow offers dns and the protocols" "dns tcp: udp:" nsbox --net pasta --net-allow ""
+complete_to "bash: --net-forward offers the protocols" "tcp: udp:" nsbox --net pasta --net-forward ""
+complete_to "bash: nothing is offered for a port list" "" nsbox --landlock-tcp-connect ""
+complete_to "bash: the word after --net's mode is an option again" "--net --net-allow --net-forward --net-host-loopback --netns" \
+	nsbox --net pasta --net
 
 # Paths and commands, in a directory of our own so the answers are known.
 mkdir -p "$tmp/tree/subdir" && : >"$tmp/tree/subfile"
