@@ -160,6 +160,7 @@ int nsb_net_add_resolv_conf(struct nsb_config *cfg, const struct nsb_plan *plan)
 	 * (systemd-resolved's), parents made if missing; readable by all. */
 	cfg->ops[cfg->n_ops++] = (struct nsb_op){
 	        .kind = NSB_OP_RO_BIND_DATA,
+	        .flags = NSB_OPF_FOLLOW_DANGLING,
 	        .opt = cfg->net_mode == NSB_NET_PASTA ? "--net pasta" : "--net slirp4netns",
 	        .argpos = NSB_ARGPOS_NSBOX,
 	        .dest = "/etc/resolv.conf",

@@ -68,6 +68,10 @@ enum nsb_arg_kind {
 /* nsb_op.flags */
 enum {
 	NSB_OPF_ALLOW_MISSING = 1u << 0, /* a -try variant: skip if SRC is missing */
+	/* DEST may be a dangling symlink inside the new root: make what it
+	 * names (the sandbox's resolv.conf, when the host's is a link into
+	 * systemd-resolved's /run). */
+	NSB_OPF_FOLLOW_DANGLING = 1u << 1,
 };
 
 #define NSB_ARGPOS_NSBOX (-2)

@@ -612,8 +612,19 @@ static int apply_bind_data(struct nsb_setup *s, size_t i, const struct nsb_op *o
 {
 	_cleanup_close_ int tmp = -1, tree = -1, dest = -1;
 	unsigned attrs = nsb_op_kind_info(op->kind)->attrs;
+	_cleanup_free_ char *followed = NULL;
 	char path[64];
 	int r;
+
+	if (op->flags & NSB_OPF_FOLLOW_DANGLING) {
+		r = nsb_path_follow_dangling(s->rootfd, op->dest, &followed);
+		if (r < 0) {
+			close(op->fd);
+			return fail(r, op, "follow the symbolic link");
+		}
+		if (followed)
+			nsb_debug("%s: %s leads to %s, made there", op->opt, op->dest, followed);
+	}
 
 	/* The data lives in the intermediate root, which vanishes from view
 	 * at the final pivot: only the bind mount keeps it reachable. */
@@ -635,7 +646,8 @@ static int apply_bind_data(struct nsb_setup *s, size_t i, const struct nsb_op *o
 		(void)unlink(path);
 		return fail(tree, op, "bind data on");
 	}
-	r = nsb_path_ensure(s->rootfd, op->dest, NSB_NODE_FILE, 0444, parent_mode(op), &dest);
+	r = nsb_path_ensure(s->rootfd, followed ? followed : op->dest, NSB_NODE_FILE, 0444,
+	                    parent_mode(op), &dest);
 	if (r < 0)
 		return fail(r, op, "create the mount point");
 	r = nsb_mount_setattr(tree, attrs, false);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -207,6 +208,53 @@ out:
 	if (fd < 0)
 		return fd;
 	*ret_fd = fd;
+	return 0;
+}
+
+int nsb_path_follow_dangling(int rootfd, const char *path, char **ret_path)
+{
+	_cleanup_free_ char *cur = strdup(path);
+	bool followed = false;
+
+	*ret_path = NULL;
+	if (!cur)
+		return -ENOMEM;
+	for (int hop = 0;; hop++) {
+		_cleanup_close_ int fd = -1, dir = -1;
+		char target[PATH_MAX], *slash, *next;
+		ssize_t n;
+
+		fd = nsb_path_open(rootfd, cur, O_PATH);
+		if (fd != -ENOENT)
+			break; /* there (or another error, for the caller to meet) */
+		slash = strrchr(cur, '/');
+		if (!slash || !slash[1])
+			break;
+		/* cur is now the link's directory, slash + 1 its name. */
+		*slash = '\0';
+		dir = nsb_path_open(rootfd, *cur ? cur : "/", O_PATH | O_DIRECTORY);
+		n = dir < 0 ? -1 : readlinkat(dir, slash + 1, target, sizeof(target) - 1);
+		if (n < 0) {
+			*slash = '/';
+			break; /* missing, and not a link: nothing to follow */
+		}
+		if (hop == 8)
+			return -ELOOP;
+		target[n] = '\0';
+		if (target[0] == '/')
+			next = strdup(target);
+		else if (asprintf(&next, "%s/%s", cur, target) < 0)
+			next = NULL;
+		if (!next)
+			return -ENOMEM;
+		free(cur);
+		cur = next;
+		if (strlen(cur) >= PATH_MAX)
+			return -ENAMETOOLONG;
+		followed = true;
+	}
+	if (followed)
+		*ret_path = TAKE_PTR(cur);
 	return 0;
 }
 

@@ -33,6 +33,14 @@ int nsb_path_parent(int rootfd, const char *path, mode_t parent_mode, int *ret_f
 int nsb_path_ensure(int rootfd, const char *path, enum nsb_node kind, mode_t mode,
                     mode_t parent_mode, int *ret_fd);
 
+/* When path is a symlink inside the root whose target does not exist (as
+ * /etc/resolv.conf -> ../run/systemd/resolve/stub-resolv.conf when /run
+ * is not in the root), the path it leads to, malloc'ed in *ret_path (the
+ * link's directory joined with a relative target, or the absolute target:
+ * still to be resolved inside the root), following up to 8 such links;
+ * else NULL. 0 or -errno (-ELOOP past 8). */
+int nsb_path_follow_dangling(int rootfd, const char *path, char **ret_path);
+
 /* chmod through an O_PATH fd (fchmodat2 with AT_EMPTY_PATH, or a
  * /proc/self/fd fallback under proc_prefix). 0 or -errno. */
 int nsb_path_fchmod(int fd, mode_t mode, const char *proc_prefix);

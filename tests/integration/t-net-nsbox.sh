@@ -285,6 +285,28 @@ helper_case() {
 	expect "--net $mode: a resolv.conf the command line places is left alone" status 0 \
 		out "nameserver 192.0.2.53"
 
+	# ... and one that is a symbolic link in the new root (systemd-resolved's
+	# way) is followed inside it.
+	mkdir -p "$T/etc.$mode"
+	ln -sf ../run/systemd/resolve/stub-resolv.conf "$T/etc.$mode/resolv.conf"
+	run_nsbox $NROOT --ro-bind "$T/etc.$mode" /etc --net "$mode" -- sh -c \
+		'cat /etc/resolv.conf; readlink /etc/resolv.conf; cat /run/systemd/resolve/stub-resolv.conf'
+	expect "--net $mode: a symlinked /etc/resolv.conf is followed inside the new root" status 0 \
+		out_match "^nameserver $ns\$" out_has "../run/systemd/resolve/stub-resolv.conf"
+	check "--net $mode: ... the host's link target is untouched" test ! -e "$T/run"
+
+	# The plan and the steps.
+	run_nsbox --dry-run $NROOT --net "$mode" --net-allow dns --net-forward 8080 -- true
+	expect "--net $mode --dry-run: the helper, the forward, resolv.conf and the rules" status 0 \
+		out_has "outbound IPv4 and IPv6 through $mode" out_has "the host's 127.0.0.1:8080 (tcp)" \
+		out_match "^    nameserver $ns\$" out_has "table inet nsbox" \
+		out_has "a pid namespace is implied"
+	run_nsbox --verbose $NROOT --net "$mode" --net-allow dns -- true
+	expect "--net $mode --verbose: each network step" status 0 \
+		err_has "nsbox: --net $mode: the helper is " err_has "nsbox: --net-allow: nftables rules installed" \
+		err_match "nsbox: --net $mode: $mode started \(pid [0-9]+\), network ready after [0-9]+ ms" \
+		err_has "nsbox: the network is ready" err_has "nsbox: the network helper has ended"
+
 	# 5. --net-forward: the host's 127.0.0.1:PORT reaches a server inside.
 	fwd_port=$((20000 + ($$ + ${#mode}) % 20000))
 	in_port=8$((${#mode} % 10))80

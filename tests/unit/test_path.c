@@ -929,6 +929,60 @@ START_TEST(test_race_swap_dir_for_symlink)
 }
 END_TEST
 
+/* --- nsb_path_follow_dangling ------------------------------------------------ */
+
+START_TEST(test_follow_dangling)
+{
+	char *got;
+
+	plant_links();
+	/* Not a link, a link to something there, nothing at all: NULL. */
+	ck_assert_int_eq(nsb_path_follow_dangling(rootfd, "/d/f", &got), 0);
+	ck_assert_ptr_null(got);
+	ck_assert_int_eq(nsb_path_follow_dangling(rootfd, "/lf", &got), 0);
+	ck_assert_ptr_null(got);
+	ck_assert_int_eq(nsb_path_follow_dangling(rootfd, "/missing", &got), 0);
+	ck_assert_ptr_null(got);
+	ck_assert_int_eq(nsb_path_follow_dangling(rootfd, "/nodir/missing", &got), 0);
+	ck_assert_ptr_null(got);
+	/* Relative: joined to the link's directory (systemd-resolved's way). */
+	mk_dir("etc", 0755);
+	mk_link("../run/systemd/resolve/stub-resolv.conf", "etc/resolv.conf");
+	ck_assert_int_eq(nsb_path_follow_dangling(rootfd, "/etc/resolv.conf", &got), 0);
+	ck_assert_str_eq(got, "/etc/../run/systemd/resolve/stub-resolv.conf");
+	free(got);
+	ck_assert_int_eq(nsb_path_follow_dangling(rootfd, "/dang", &got), 0);
+	ck_assert_str_eq(got, "/nowhere");
+	free(got);
+	/* Absolute: to be resolved inside the root, never the host's. */
+	mk_link("/etc/second", "etc/first");
+	mk_link("third", "etc/second");
+	ck_assert_int_eq(nsb_path_follow_dangling(rootfd, "/etc/first", &got), 0);
+	ck_assert_str_eq(got, "/etc/third");
+	free(got);
+	/* A link out of the root names a path inside it. */
+	ck_assert_int_eq(nsb_path_follow_dangling(rootfd, "/out", &got), 0);
+	ck_assert_str_eq(got, outside);
+	free(got);
+	/* A loop is the kernel's ELOOP, for the caller to meet. */
+	ck_assert_int_eq(nsb_path_follow_dangling(rootfd, "/loop1", &got), 0);
+	ck_assert_ptr_null(got);
+	/* At most 8 links are followed. */
+	for (int i = 0; i < 9; i++) {
+		char name[16], target[16];
+
+		PRINT(name, "c%d", i);
+		PRINT(target, "c%d", i + 1);
+		mk_link(target, name);
+	}
+	ck_assert_int_eq(nsb_path_follow_dangling(rootfd, "/c1", &got), 0);
+	ck_assert_str_eq(got, "/c9");
+	free(got);
+	ck_assert_int_eq(nsb_path_follow_dangling(rootfd, "/c0", &got), -ELOOP);
+	ck_assert_ptr_null(got);
+}
+END_TEST
+
 static Suite *path_suite(void)
 {
 	Suite *s = suite_create("path");
@@ -961,6 +1015,7 @@ static Suite *path_suite(void)
 	tcase_add_test(tc, test_ensure_symlinks);
 	tcase_add_test(tc, test_ensure_magic_links);
 	tcase_add_test(tc, test_ensure_too_long);
+	tcase_add_test(tc, test_follow_dangling);
 	tcase_add_test(tc, test_fchmod);
 	tcase_add_test(tc, test_fchmod_fallback);
 	suite_add_tcase(s, tc);
