@@ -42,8 +42,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/filter.h>
 
+#include "caps.h"
 #include "cli.h"
 #include "log.h"
 #include "nsb-config.h"
@@ -370,6 +372,50 @@ static void check_op(const struct nsb_op *op)
 		CHECK(op->size <= SIZE_MAX / 2, "--tmpfs: size %ju", (uintmax_t)op->size);
 }
 
+/* The network and Landlock options (nsb-config.h, cli-net.h). */
+static void check_network(const struct nsb_config *cfg)
+{
+	bool helper = nsb_net_mode_has_helper(cfg->net_mode);
+	const struct nsb_landlock *ll = &cfg->landlock;
+
+	CHECK((unsigned)cfg->net_mode <= NSB_NET_SLIRP4NETNS, "net mode %d", (int)cfg->net_mode);
+	CHECK(cfg->netns_fd >= -1, "netns fd %d", cfg->netns_fd);
+	if (cfg->netns_fd >= 0)
+		CHECK(cfg->net_mode == NSB_NET_UNSET && !cfg->unshare_net,
+		      "--netns with a new one");
+	if (helper)
+		CHECK(cfg->unshare_net && cfg->unshare_pid, "a helper without its namespaces");
+	if (cfg->net_mode == NSB_NET_NONE)
+		CHECK(cfg->unshare_net, "--net none without a network namespace");
+	if (cfg->net_mode == NSB_NET_HOST)
+		CHECK(!cfg->unshare_net, "--net host with a network namespace");
+	CHECK(!cfg->n_net_forwards || helper, "--net-forward without a helper");
+	CHECK(!cfg->net_host_loopback || helper, "--net-host-loopback without a helper");
+	CHECK(!cfg->n_net_rules || helper || cfg->netns_fd >= 0,
+	      "--net-allow with nothing to filter");
+	CHECK(!cfg->n_net_rules || !(nsb_caps_compute(0, cfg->cap_ops, cfg->n_cap_ops) &
+	                             (UINT64_C(1) << CAP_NET_ADMIN)),
+	      "--net-allow with CAP_NET_ADMIN for COMMAND");
+	CHECK(!cfg->n_net_rules == !cfg->net_rules, "net rules storage");
+	for (size_t i = 0; i < cfg->n_net_rules; i++) {
+		const struct nsb_net_rule *r = &cfg->net_rules[i];
+
+		CHECK(r->port_lo <= r->port_hi, "rule ports %u-%u", r->port_lo, r->port_hi);
+		CHECK(!r->resolved, "a rule resolved while parsing");
+		CHECK((r->kind == NSB_RULE_HOST) == (r->host != NULL), "rule host");
+		CHECK(r->kind != NSB_RULE_DNS || cfg->netns_fd < 0, "dns with --netns");
+	}
+	for (size_t i = 0; i < cfg->n_net_forwards; i++)
+		CHECK(cfg->net_forwards[i].host_port && cfg->net_forwards[i].port,
+		      "forward port 0");
+	CHECK(ll->tcp_connect_given == (ll->tcp_connect.n > 0), "--landlock-tcp-connect set");
+	CHECK(ll->tcp_bind_given == (ll->tcp_bind.n > 0), "--landlock-tcp-bind set");
+	CHECK(!nsb_port_set_has(&ll->tcp_connect, 0), "--landlock-tcp-connect 0");
+	CHECK((unsigned)ll->scope_signals <= NSB_LANDLOCK_MUST &&
+	              (unsigned)ll->scope_abstract_unix <= NSB_LANDLOCK_MUST,
+	      "Landlock scope");
+}
+
 /* What nsb-config.h promises about a successful parse. */
 static void check_config(const struct nsb_config *cfg, char **argv, int argc)
 {
@@ -425,6 +471,7 @@ static void check_config(const struct nsb_config *cfg, char **argv, int argc)
 		CHECK(cfg->lock_files[i] && cfg->lock_files[i][0], "empty lock file");
 	if (cfg->seccomp_fd >= 0)
 		CHECK(cfg->n_add_seccomp_progs == 0, "--seccomp with --add-seccomp-fd");
+	check_network(cfg);
 }
 
 /* A failed parse leaves nothing allocated (cli.c frees on error). */
@@ -432,7 +479,10 @@ static void check_freed(const struct nsb_config *cfg)
 {
 	CHECK(!cfg->ops && !cfg->n_ops && !cfg->env && !cfg->owned && !cfg->command &&
 	              !cfg->cap_ops && !cfg->rlimits && !cfg->add_seccomp_progs &&
-	              !cfg->lock_files && !cfg->seccomp_policies && !cfg->seccomp_profiles,
+	              !cfg->lock_files && !cfg->seccomp_policies && !cfg->seccomp_profiles &&
+	              !cfg->net_rules && !cfg->n_net_rules && !cfg->net_forwards &&
+	              !cfg->n_net_forwards && !cfg->landlock.tcp_connect.r &&
+	              !cfg->landlock.tcp_bind.r,
 	      "a failed parse left storage behind");
 }
 

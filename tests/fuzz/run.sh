@@ -13,7 +13,7 @@
 #                pkg-config finds them.
 # environment:
 #   FUZZ_SECONDS time per harness (default 20)
-#   FUZZ_TARGETS harnesses to run (default "cli seccomp_policy numbers")
+#   FUZZ_TARGETS harnesses to run (default "cli seccomp_policy numbers net_rules")
 #   FUZZ_CC      compiler (default clang)
 #   FUZZ_FLAGS   extra libFuzzer flags, e.g. "-jobs=2" or "-runs=1000"
 #   FUZZ_KEEP=1  keep the work directory after a clean run too
@@ -22,7 +22,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 seconds=${FUZZ_SECONDS:-20}
-targets=${FUZZ_TARGETS:-"cli seccomp_policy numbers"}
+targets=${FUZZ_TARGETS:-"cli seccomp_policy numbers net_rules"}
 cc=${FUZZ_CC:-clang}
 flags=${FUZZ_FLAGS:-}
 
@@ -207,7 +207,7 @@ done
 	grep -ho '"--[a-z0-9-]*"' "$top/src/cli.c" "$top/src/ops.c" | sort -u
 	cat "$here/cli.dict"
 } >"$work/cli.dict"
-cp "$here/seccomp_policy.dict" "$here/numbers.dict" "$work/"
+cp "$here/seccomp_policy.dict" "$here/numbers.dict" "$here/net_rules.dict" "$work/"
 
 # --- run ----------------------------------------------------------------------
 # A report's first lines: from the sanitizer's or libFuzzer's error line on.
@@ -237,6 +237,7 @@ for t in $run_targets; do
 	ASAN_OPTIONS=$asan_options
 	case $t in
 	numbers) max_len=256 ;;
+	net_rules) max_len=1024 ;;
 	# The suppression in lsan.supp needs stacks that go through
 	# libseccomp, which has no frame pointers.
 	seccomp_policy) ASAN_OPTIONS=$asan_options:fast_unwind_on_malloc=0 ;;
