@@ -283,9 +283,9 @@ static void kill_leftovers(void)
 
 		buf[n > 0 ? n : 0] = '\0';
 		for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n")) {
-			int pid;
+			long pid;
 
-			if (nsb_parse_fd(tok, &pid) == 0 && pid > 0)
+			if (nsb_parse_long(tok, &pid) == 0 && pid > 0 && pid <= INT_MAX)
 				(void)kill((pid_t)pid, SIGKILL);
 		}
 		if (waitpid(-1, NULL, 0) < 0 && errno == ECHILD)
