@@ -766,7 +766,6 @@ static int opt_argv0(struct parser *p, const struct cli_call *c)
 
 static int opt_level_prefix(struct parser *p, const struct cli_call *c)
 {
-	p->cfg->level_prefix = true;
 	nsb_log_set_level_prefix(true);
 	return 0;
 }

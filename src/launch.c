@@ -291,9 +291,9 @@ static void kill_leftovers(void)
 
 		buf[n > 0 ? n : 0] = '\0';
 		for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n")) {
-			int pid;
+			long pid;
 
-			if (nsb_parse_fd(tok, &pid) == 0 && pid > 0)
+			if (nsb_parse_long(tok, &pid) == 0 && pid > 0 && pid <= INT_MAX)
 				(void)kill((pid_t)pid, SIGKILL);
 		}
 		if (waitpid(-1, NULL, 0) < 0 && errno == ECHILD)
@@ -314,18 +314,17 @@ static int report_start(const struct nsb_config *cfg, const struct nsb_plan *pla
 	        [NSB_NS_UTS] = flags & CLONE_NEWUTS,
 	};
 	struct nsb_ns_ids ids;
+	pid_t ns_pid = pid;
 	char buf[1024];
 	int r, n;
 
 	if (!plan->report)
 		return 0;
-	r = nsb_ns_ids_read(pid, want, &ids);
-	if (r < 0)
-		return nsb_log_errno(r, "cannot read the namespaces of the sandbox");
 	if (plan->pidns_relay) {
-		/* The relay hands over the new pid namespace itself. */
+		/* The relay's child, pid 1 of the new pid namespace, tells its
+		 * pid: every namespace is read there (the relay itself may
+		 * already be out of reach). */
 		struct nsb_sync_msg m = {.fd = -1};
-		struct stat st;
 
 		r = nsb_sync_expect(sync_fd, NSB_SYNC_PIDNS, &m);
 		if (r == -EPIPE)
@@ -334,14 +333,14 @@ static int report_start(const struct nsb_config *cfg, const struct nsb_plan *pla
 			nsb_err("%s", m.text);
 			return r;
 		}
-		if (r < 0 || m.fd < 0)
+		if (r < 0 || m.pid <= 0)
 			return nsb_log_errno(r < 0 ? r : EBADMSG, "--pidns: no pid namespace");
-		r = fstat(m.fd, &st) < 0 ? -errno : 0;
-		close(m.fd);
-		if (r < 0)
-			return nsb_log_errno(r, "cannot read the namespaces of the sandbox");
-		ids.ino[NSB_NS_PID] = (uint64_t)st.st_ino;
+		ns_pid = m.pid;
+		want[NSB_NS_PID] = true;
 	}
+	r = nsb_ns_ids_read(ns_pid, want, &ids);
+	if (r < 0)
+		return nsb_log_errno(r, "cannot read the namespaces of the sandbox");
 	if (cfg->info_fd >= 0) {
 		n = nsb_status_format(buf, sizeof(buf), pid, &ids, false);
 		r = n < 0 ? n : nsb_write_all(cfg->info_fd, buf, (size_t)n);
@@ -508,6 +507,8 @@ static int launch_joined(struct nsb_config *cfg, struct nsb_plan *plan, unsigned
 	long pid;
 
 	r = nsb_sync_pair(sync);
+	if (r == 0 && plan->pidns_relay)
+		r = nsb_sync_pass_creds(sync[0]);
 	if (r < 0) {
 		nsb_log_errno(r, "cannot create the channel to the sandbox");
 		return 1;

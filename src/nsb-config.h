@@ -140,7 +140,6 @@ struct nsb_config {
 	const char *chdir_path; /* NULL: the default cwd rule */
 	const char *argv0;      /* NULL: COMMAND */
 	bool new_session, die_with_parent, as_pid_1;
-	bool level_prefix;
 
 	/* Lifecycle and coordination; fds are -1 when not given. */
 	int info_fd, json_status_fd;

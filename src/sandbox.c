@@ -393,6 +393,11 @@ static void relay_pid_namespace_or_die(const struct nsb_config *cfg, const struc
 		nsb_die_errno(errno, "cannot fork");
 	if (pid == 0) {
 		nsb_signals_block(false, &old_mask);
+		/* The monitor reads the namespaces it reports in our
+		 * /proc/PID: tell it our pid, as it numbers it. We stay
+		 * readable until its GO. */
+		if (plan->report && nsb_sync_send_self(plan->sync_fd, NSB_SYNC_PIDNS) < 0)
+			_exit(1);
 		return;
 	}
 	if (cfg->die_with_parent)
@@ -406,17 +411,6 @@ static void relay_pid_namespace_or_die(const struct nsb_config *cfg, const struc
 	if (!cfg->no_forward_signals)
 		nsb_signals_forward(pid, false);
 	nsb_signals_block(false, &old_mask);
-	/* The monitor reports the new namespace through our /proc/PID, which
-	 * stays as long as our child runs. */
-	if (plan->report) {
-		_cleanup_close_ int ns =
-		        open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
-
-		if (ns < 0)
-			nsb_log_errno(errno, "--pidns: cannot open the new pid namespace");
-		else
-			(void)nsb_sync_send_fd(plan->sync_fd, NSB_SYNC_PIDNS, ns);
-	}
 	nsb_log_set_forward(-1);
 	close(plan->sync_fd);
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);

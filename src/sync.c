@@ -11,8 +11,9 @@
  * Channel A, M <-> S, made by M before the clone. C inherits S's end when
  * S forks it; S then closes its own copy, so that A's end in the sandbox
  * lives exactly until C executes COMMAND (close-on-exec) or exits.
- *  1. relay -> M: PIDNS with an fd of the new pid namespace, once it
- *     exists (only when M reports namespaces); the relay then closes A.
+ *  1. relay's child (the real S) -> M: PIDNS with its credentials, so
+ *     that M learns its pid (only when M reports namespaces: it reads
+ *     them there); the relay closes A.
  *  2. M -> S: GO, when M has something to do before S may go on: write
  *     the --info-fd/--json-status-fd reports (S's namespaces must still
  *     exist), wait for --userns-block-fd's byte (someone else writes S's
@@ -38,6 +39,7 @@
  * The OCI face adds ROOT_READY (S -> its parent: the container is built)
  * and START (-> S: run process.args) on the same channel. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,29 +84,38 @@ int nsb_sync_pair(int fds[2])
 	return 0;
 }
 
-static int send_msg(int fd, enum nsb_sync_type type, int err, const char *text, int pass)
+static int send_msg(int fd, enum nsb_sync_type type, int err, const char *text, int pass,
+                    bool creds)
 {
 	struct wire w = {.type = (uint32_t)type, .err = err};
 	size_t len = text ? strnlen(text, NSB_SYNC_TEXT_MAX) : 0;
 	struct iovec iov = {.iov_base = &w, .iov_len = WIRE_HEADER + len};
 	union {
 		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
 	} control = {0};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct cmsghdr *c;
 	ssize_t n;
 
 	memcpy(w.text, text ? text : "", len);
-	if (pass >= 0) {
-		struct cmsghdr *c;
-
+	if (pass >= 0 || creds) {
 		mh.msg_control = control.buf;
-		mh.msg_controllen = sizeof(control.buf);
+		mh.msg_controllen =
+		        pass >= 0 ? CMSG_SPACE(sizeof(int)) : CMSG_SPACE(sizeof(struct ucred));
 		c = CMSG_FIRSTHDR(&mh);
 		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &pass, sizeof(int));
+		if (pass >= 0) {
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(c), &pass, sizeof(int));
+		} else {
+			struct ucred uc = {.pid = getpid(), .uid = geteuid(), .gid = getegid()};
+
+			c->cmsg_type = SCM_CREDENTIALS;
+			c->cmsg_len = CMSG_LEN(sizeof(uc));
+			memcpy(CMSG_DATA(c), &uc, sizeof(uc));
+		}
 	}
 	do
 		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
@@ -116,23 +127,47 @@ static int send_msg(int fd, enum nsb_sync_type type, int err, const char *text, 
 
 int nsb_sync_send(int fd, enum nsb_sync_type type, int err, const char *text)
 {
-	return send_msg(fd, type, err, text, -1);
+	return send_msg(fd, type, err, text, -1, false);
 }
 
 int nsb_sync_send_fd(int fd, enum nsb_sync_type type, int pass)
 {
-	return send_msg(fd, type, 0, NULL, pass);
+	return send_msg(fd, type, 0, NULL, pass, false);
 }
 
-/* The first fd an SCM_RIGHTS message carried; any other is closed. */
-static int take_fd(struct msghdr *mh)
+int nsb_sync_send_self(int fd, enum nsb_sync_type type)
+{
+	return send_msg(fd, type, 0, NULL, -1, true);
+}
+
+int nsb_sync_pass_creds(int fd)
+{
+	int one = 1;
+
+	return setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ? -errno : 0;
+}
+
+/* The first fd an SCM_RIGHTS message carried (any other is closed), and
+ * the sender's pid if it sent its credentials. */
+static int take_control(struct msghdr *mh, pid_t *ret_pid)
 {
 	int got = -1;
 
+	*ret_pid = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
 		size_t n;
 
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred uc;
+
+			memcpy(&uc, CMSG_DATA(c), sizeof(uc));
+			*ret_pid = uc.pid;
+			continue;
+		}
+		if (c->cmsg_type != SCM_RIGHTS)
 			continue;
 		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 		for (size_t i = 0; i < n; i++) {
@@ -154,7 +189,7 @@ int nsb_sync_recv(int fd, struct nsb_sync_msg *ret)
 	struct iovec iov = {.iov_base = &w, .iov_len = sizeof(w)};
 	union {
 		struct cmsghdr h;
-		char buf[CMSG_SPACE(4 * sizeof(int))];
+		char buf[CMSG_SPACE(4 * sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
 	} control;
 	struct msghdr mh = {
 	        .msg_iov = &iov,
@@ -163,6 +198,7 @@ int nsb_sync_recv(int fd, struct nsb_sync_msg *ret)
 	        .msg_controllen = sizeof(control.buf),
 	};
 	ssize_t n;
+	pid_t pid;
 	int passed;
 
 	do
@@ -170,7 +206,7 @@ int nsb_sync_recv(int fd, struct nsb_sync_msg *ret)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	passed = take_fd(&mh);
+	passed = take_control(&mh, &pid);
 	if (n == 0 && passed < 0)
 		return 0;
 	if ((size_t)n < WIRE_HEADER || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || w.type == 0 ||
@@ -182,6 +218,7 @@ int nsb_sync_recv(int fd, struct nsb_sync_msg *ret)
 	ret->type = (enum nsb_sync_type)w.type;
 	ret->err = w.err;
 	ret->fd = passed;
+	ret->pid = pid;
 	memcpy(ret->text, w.text, (size_t)n - WIRE_HEADER);
 	ret->text[(size_t)n - WIRE_HEADER] = '\0';
 	return 1;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <sys/types.h>
 
 enum nsb_sync_type {
 	NSB_SYNC_GO = 1,         /* monitor -> child: reports written, go on */
@@ -27,6 +28,7 @@ struct nsb_sync_msg {
 	enum nsb_sync_type type;
 	int err;                          /* a positive errno, or 0 */
 	int fd;                           /* a file descriptor that came with it, or -1 */
+	pid_t pid;                        /* the sender's pid in ours, if it sent it; else 0 */
 	char text[NSB_SYNC_TEXT_MAX + 1]; /* NUL-terminated, "" if none */
 };
 
@@ -39,6 +41,14 @@ int nsb_sync_send(int fd, enum nsb_sync_type type, int err, const char *text);
 
 /* The same, passing a copy of the file descriptor pass along. */
 int nsb_sync_send_fd(int fd, enum nsb_sync_type type, int pass);
+
+/* The same, with the sender's credentials: the receiver learns the
+ * sender's pid as its own pid namespace numbers it (the kernel translates
+ * it). The receiving end needs SO_PASSCRED (nsb_sync_pass_creds()). */
+int nsb_sync_send_self(int fd, enum nsb_sync_type type);
+
+/* Let this end receive senders' credentials. 0 or -errno. */
+int nsb_sync_pass_creds(int fd);
 
 /* Receive one message: 1 and *ret filled (an fd that came with it is
  * close-on-exec and the caller's to close), 0 at EOF (every copy of the other

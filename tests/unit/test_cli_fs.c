@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Overlays, binding by fd and --not-a-security-boundary (docs: CLI.md 1.5):
- * the parser's valid and invalid cases with their exact messages, the
+/* Overlays, binding by fd and --not-a-security-boundary (man/nsbox.1,
+ * file system operations): the parser's valid and invalid cases with their exact messages, the
  * escaping of overlay paths, the fd check made before any namespace
  * exists, the warning-or-error helper, and (in a mount namespace of its
  * own, when the kernel allows one) an overlay mounted both by fd and by

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The lifecycle and lockdown options (docs: CLI.md 1.2, 1.3, 1.4, 1.6 and
+/* The lifecycle and lockdown options (man/nsbox.1's options of those kinds, and
  * the options beyond bubblewrap): for each one a valid case asserting the
  * config it produces, then the invalid cases with their exact messages; the
  * cross-option rules; the pure helpers behind them (capability names and
