@@ -507,7 +507,9 @@ static int launch_joined(struct nsb_config *cfg, struct nsb_plan *plan, unsigned
 	long pid;
 
 	r = nsb_sync_pair(sync);
-	if (r == 0 && plan->pidns_relay)
+	/* The monitor reads /proc/PID of pid 1 of the new pid namespace (for
+	 * its reports, and the helper attaches there), which tells its pid. */
+	if (r == 0 && (plan->pidns_relay || plan->net_helper))
 		r = nsb_sync_pass_creds(sync[0]);
 	if (r < 0) {
 		nsb_log_errno(r, "cannot create the channel to the sandbox");

@@ -297,6 +297,8 @@ int nsb_net_start_helper(const struct nsb_config *cfg, pid_t pid, int sync_fd,
 		return r;
 	if (r < 0)
 		return nsb_log_errno(r, "cannot read from the sandbox");
+	if (m.pid > 0)
+		o.pid = m.pid;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r = nsb_net_helper_start(&o, h);
 	if (r < 0)
@@ -329,7 +331,9 @@ void nsb_net_setup_or_die(const struct nsb_config *cfg, const struct nsb_plan *p
 			_exit(1);
 		nsb_debug("--net-allow: nftables rules installed");
 	}
-	if (plan->net_helper && nsb_sync_send(plan->sync_fd, NSB_SYNC_IDMAPS_WRITTEN, 0, NULL) < 0)
+	/* With our pid: with --pidns, our parent is a relay the monitor may
+	 * not be allowed to look into. */
+	if (plan->net_helper && nsb_sync_send_self(plan->sync_fd, NSB_SYNC_IDMAPS_WRITTEN) < 0)
 		_exit(1);
 }
 

@@ -462,6 +462,35 @@ fi
 kill "$nsp" 2>/dev/null
 wait "$nsp" 2>/dev/null
 
+# --pidns with a helper: the pid namespace a helper implies goes below the
+# joined one (a relay process in between), and the helper still attaches.
+if net_have pasta; then
+	rm -f "$T/pidready"
+	if $is_root; then
+		NSBOX_TEST_CHILD=$NSBOX_TEST_MARK unshare --pid --fork sh -c 'touch "$1"; exec sleep 60' sh "$T/pidready" &
+	else
+		NSBOX_TEST_CHILD=$NSBOX_TEST_MARK unshare --user --map-root-user --pid --fork sh -c 'touch "$1"; exec sleep 60' sh "$T/pidready" &
+	fi
+	pnp=$!
+	if wait_until 5 test -e "$T/pidready"; then
+		pns=$(pgrep -P "$pnp" | head -n 1)
+		[ -n "$pns" ] || pns=$pnp
+		if $is_root; then
+			run_nsbox $NROOT --pidns 3 --net pasta -- sh -c 'grep -c "^ *up0:" /proc/net/dev' \
+				3<"/proc/$pns/ns/pid"
+		else
+			run_nsbox $NROOT --userns 4 --pidns 3 --net pasta -- sh -c 'grep -c "^ *up0:" /proc/net/dev' \
+				3<"/proc/$pns/ns/pid" 4<"/proc/$pns/ns/user"
+		fi
+		expect "--pidns with --net pasta: the helper configures the sandbox below the relay" \
+			status 0 out 1
+	else
+		not_ok "a pid namespace to join"
+	fi
+	kill "$pnp" 2>/dev/null
+	wait "$pnp" 2>/dev/null
+fi
+
 # The last network option wins, with a warning.
 run_nsbox $NROOT --net pasta --unshare-net -- cat /proc/net/dev
 expect "--net pasta --unshare-net: the last wins (only lo), with a warning" status 0 \
