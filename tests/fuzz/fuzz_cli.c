@@ -541,7 +541,8 @@ static void run_parse(struct input *in)
 		                                            : 1),
 		      "%d error messages for %d (%s)", errors_logged, r, strerror(-r));
 	} else {
-		CHECK(r == NSB_CLI_HELP || r == NSB_CLI_VERSION, "unknown result %d", r);
+		CHECK(r == NSB_CLI_HELP || r == NSB_CLI_VERSION || r == NSB_CLI_LIST_OPTIONS,
+		      "unknown result %d", r);
 	}
 	nsb_config_free(&cfg);
 	check_freed(&cfg);
