@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "launch.h"
 #include "log.h"
+#include "oci/cli.h"
 #include "reaper.h"
 
 int main(int argc, char **argv)
@@ -16,6 +17,13 @@ int main(int argc, char **argv)
 	struct nsb_config cfg = {0};
 	int r, status;
 
+	/* The same binary as an OCI runtime, by its name (a symlink). */
+	if (argc > 0) {
+		const char *base = strrchr(argv[0], '/');
+
+		if (strcmp(base ? base + 1 : argv[0], "nsbox-oci") == 0)
+			return nsb_oci_main(argc, argv);
+	}
 	/* nsbox re-executed as a sandbox's reaper (see sandbox.c). */
 	if (argc > 0 && strcmp(argv[0], NSB_REAPER_ARGV0) == 0)
 		return nsb_reaper_main(argc, argv);

@@ -692,7 +692,7 @@ int nsb_oci_list_ids(int root_fd, char ***ret_ids, size_t *ret_n)
 /* --- output ------------------------------------------------------------------------------ */
 
 int nsb_oci_state_json(FILE *f, const struct nsb_oci_state *st, enum nsb_oci_status status,
-                       bool runc_extras, const char *indent)
+                       const char *owner, const char *indent)
 {
 	struct nsb_jw w;
 
@@ -703,10 +703,10 @@ int nsb_oci_state_json(FILE *f, const struct nsb_oci_state *st, enum nsb_oci_sta
 	nsb_jw_kstring(&w, "status", nsb_oci_status_name(status));
 	nsb_jw_kint(&w, "pid", status == NSB_OCI_STOPPED ? 0 : st->pid);
 	nsb_jw_kstring(&w, "bundle", st->bundle);
-	if (runc_extras) {
+	if (owner) {
 		nsb_jw_kstring(&w, "rootfs", st->rootfs);
 		nsb_jw_kstring(&w, "created", st->created);
-		nsb_jw_kstring(&w, "owner", "");
+		nsb_jw_kstring(&w, "owner", owner);
 	}
 	if (st->annotations.n) {
 		nsb_jw_key(&w, "annotations");

@@ -40,6 +40,11 @@
 
 #include "oci/spec.h"
 
+/* The copy of config.json that create keeps in ROOT/ID (phase 2 writes
+ * it): start, delete and the hooks read it, so that later changes to the
+ * bundle do not affect the container, as the specification requires. */
+#define NSB_OCI_CONFIG_COPY "config.json"
+
 /* Container ids: 1..NSB_OCI_ID_MAX characters of [A-Za-z0-9_+.-], not "."
  * or ".." (runc's rule, with a length cap: it is a file name). */
 #define NSB_OCI_ID_MAX 200
@@ -137,11 +142,11 @@ int nsb_oci_list_ids(int root_fd, char ***ret_ids, size_t *ret_n);
 void nsb_oci_ids_free(char **ids, size_t n);
 
 /* The state JSON of the runtime specification: ociVersion, id, status,
- * pid (0 when stopped), bundle, annotations; with runc_extras also rootfs,
- * created and owner, as `runc state` prints them. indent NULL: compact.
- * 0 or -EIO. */
+ * pid (0 when stopped), bundle, annotations (for hooks and listeners: owner
+ * NULL); with owner also rootfs, created and owner, as `runc state` and
+ * `runc list` print them. indent NULL: compact. 0 or -EIO. */
 int nsb_oci_state_json(FILE *f, const struct nsb_oci_state *st, enum nsb_oci_status status,
-                       bool runc_extras, const char *indent);
+                       const char *owner, const char *indent);
 
 /* The current time as RFC 3339 UTC with nanoseconds (malloc'ed). */
 int nsb_oci_now_rfc3339(char **ret);
