@@ -194,6 +194,7 @@ int nsb_json_parse(const char *file, const char *text, size_t len, struct nsb_js
 	struct json_object *root;
 	struct nsb_json_doc *doc;
 	enum json_tokener_error e;
+	size_t end;
 	int r;
 
 	r = nsb_json_lib_load(file);
@@ -212,7 +213,9 @@ int nsb_json_parse(const char *file, const char *text, size_t len, struct nsb_js
 	sym_json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	root = sym_json_tokener_parse_ex(tok, text, (int)len);
 	e = sym_json_tokener_get_error(tok);
+	end = sym_json_tokener_get_parse_end(tok);
 	if (!root && e == json_tokener_continue) {
+		end = len;
 		/* A NUL byte tells the tokener the text is complete. */
 		root = sym_json_tokener_parse_ex(tok, "", 1);
 		e = sym_json_tokener_get_error(tok);
@@ -224,7 +227,6 @@ int nsb_json_parse(const char *file, const char *text, size_t len, struct nsb_js
 		}
 	}
 	if (!root || e != json_tokener_success) {
-		size_t end = sym_json_tokener_get_parse_end(tok);
 		const char *desc = sym_json_tokener_error_desc(e);
 
 		sym_json_object_put(root);
