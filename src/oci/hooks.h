@@ -20,7 +20,7 @@
 
 #include "oci/spec.h"
 
-#define NSB_OCI_HOOK_OUTPUT_MAX 4096
+#define NSB_OCI_HOOK_OUTPUT_MAX 2048
 
 /* Run h; what names it in messages ("prestart hook #0"). 0 when it exits
  * with status 0; otherwise -EIO (or -errno when it cannot be started)

@@ -53,6 +53,7 @@
 /* The kernel's limit on the lines of uid_map / gid_map. */
 #define NSB_OCI_MAX_IDMAP 340
 
+/* n strings, v[n] is NULL (ready for execve). */
 struct nsb_strv {
 	char **v;
 	size_t n;
