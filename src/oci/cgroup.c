@@ -347,8 +347,10 @@ static int systemd_path(const struct nsb_cg_layout *l, const char *spec, char *b
 	if (!unit_name_ok(name, strlen(name)))
 		return -EINVAL;
 	/* A name that is a slice is the unit itself. */
-	if (strlen(name) > 6 && strcmp(name + strlen(name) - 6, ".slice") == 0)
+	if (strlen(name) > 6 && strcmp(name + strlen(name) - 6, ".slice") == 0) {
+		buf[0] = '\0';
 		return slice_path(buf, size, name, strlen(name)) < 0 ? -EINVAL : 0;
+	}
 	if (c2 > c1 + 1) {
 		if (!unit_name_ok(c1 + 1, (size_t)(c2 - c1 - 1)))
 			return -EINVAL;
