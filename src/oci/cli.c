@@ -182,7 +182,7 @@ static const struct command commands[] = {
          true, false},
         {NSB_OCI_CMD_LIST, "list", "", "list the containers", list_opts, 0, 0, false, false},
         {NSB_OCI_CMD_PS, "ps", "ID [PS-OPTIONS...]", "list the processes of a container",
-         ps_opts, 1, MANY, true, false},
+         ps_opts, 1, MANY, true, true},
         {NSB_OCI_CMD_PAUSE, "pause", "ID", "freeze every process of a container", help_only, 1,
          1, true, false},
         {NSB_OCI_CMD_RESUME, "resume", "ID", "thaw a paused container", help_only, 1, 1, true,

@@ -8,8 +8,9 @@
  * runc has (-b, -d, -t, ...); boolean flags take no separate value
  * ("--detach", "--detach=false"). Global options come before the command;
  * a command's options may come before or after its positional arguments
- * (runc reorders them), except for exec, whose options end at the id (what
- * follows is the command to run), and for anything after "--".
+ * (runc reorders them), except for exec and ps, whose options end at the
+ * id (what follows is the command to run, or ps's options), and for
+ * anything after "--".
  *
  * Commands implemented now: spec, features, state, list, delete, kill,
  * pause, resume, ps, update (the last six need only the recorded state and
