@@ -72,7 +72,8 @@ static void log_va(int level, int err, const char *fmt, va_list ap)
 	if (log_sink) {
 		char full[4096 + 256];
 
-		snprintf(full, sizeof(full), "%s%s%s", msg, err ? ": " : "", err ? strerror(err) : "");
+		snprintf(full, sizeof(full), "%s%s%s", msg, err ? ": " : "",
+		         err ? strerror(err) : "");
 		log_sink(level, full, log_sink_data);
 	}
 	/* One write per message, so lines from the monitor and the sandbox

@@ -24,12 +24,10 @@
 /* --- names ---------------------------------------------------------------------- */
 
 static const char *const ctrl_names[NSB_CG_N_CTRL] = {
-        [NSB_CG_CPU] = "cpu",         [NSB_CG_CPUACCT] = "cpuacct",
-        [NSB_CG_CPUSET] = "cpuset",   [NSB_CG_MEMORY] = "memory",
-        [NSB_CG_DEVICES] = "devices", [NSB_CG_FREEZER] = "freezer",
-        [NSB_CG_BLKIO] = "blkio",     [NSB_CG_PIDS] = "pids",
-        [NSB_CG_HUGETLB] = "hugetlb", [NSB_CG_NET_CLS] = "net_cls",
-        [NSB_CG_NET_PRIO] = "net_prio", [NSB_CG_RDMA] = "rdma",
+        [NSB_CG_CPU] = "cpu",         [NSB_CG_CPUACCT] = "cpuacct",   [NSB_CG_CPUSET] = "cpuset",
+        [NSB_CG_MEMORY] = "memory",   [NSB_CG_DEVICES] = "devices",   [NSB_CG_FREEZER] = "freezer",
+        [NSB_CG_BLKIO] = "blkio",     [NSB_CG_PIDS] = "pids",         [NSB_CG_HUGETLB] = "hugetlb",
+        [NSB_CG_NET_CLS] = "net_cls", [NSB_CG_NET_PRIO] = "net_prio", [NSB_CG_RDMA] = "rdma",
         [NSB_CG_MISC] = "misc",
 };
 
@@ -658,8 +656,7 @@ static void plan_blkio(struct plan *p, const struct nsb_oci_resources *res, bool
 
 	if (b->weight.set && b->weight.v) {
 		if (v2)
-			add(p, NSB_CG_BLKIO, "io.bfq.weight", "io.weight", "%" PRIu64,
-			    b->weight.v);
+			add(p, NSB_CG_BLKIO, "io.bfq.weight", "io.weight", "%" PRIu64, b->weight.v);
 		else
 			add(p, NSB_CG_BLKIO, "blkio.weight", "blkio.bfq.weight", "%" PRIu64,
 			    b->weight.v);
@@ -858,9 +855,9 @@ static int apply_v1(const struct nsb_cg_layout *l, const char *path, const struc
  * the usual ones where available, so that a later update works). */
 static int enable_v2(const struct nsb_cg_layout *l, const char *path, unsigned need)
 {
-	static const enum nsb_cg_ctrl usual[] = {NSB_CG_CPU,   NSB_CG_CPUSET,  NSB_CG_MEMORY,
-	                                         NSB_CG_PIDS,  NSB_CG_BLKIO,   NSB_CG_HUGETLB,
-	                                         NSB_CG_RDMA,  NSB_CG_MISC};
+	static const enum nsb_cg_ctrl usual[] = {NSB_CG_CPU,  NSB_CG_CPUSET, NSB_CG_MEMORY,
+	                                         NSB_CG_PIDS, NSB_CG_BLKIO,  NSB_CG_HUGETLB,
+	                                         NSB_CG_RDMA, NSB_CG_MISC};
 	char dir[PATH_MAX];
 	const char *s = path;
 
@@ -885,8 +882,9 @@ static int enable_v2(const struct nsb_cg_layout *l, const char *path, unsigned n
 			snprintf(word, sizeof(word), "+%s", nsb_cgroup_ctrl_name(usual[i], true));
 			r = write_file(dir, "cgroup.subtree_control", word);
 			if (r < 0 && (need & (1u << usual[i])))
-				return nsb_log_errno(r, "linux.resources: cannot enable the %s "
-				                        "controller in %s",
+				return nsb_log_errno(r,
+				                     "linux.resources: cannot enable the %s "
+				                     "controller in %s",
 				                     nsb_cgroup_ctrl_name(usual[i], true), dir);
 		}
 		o = strlen(dir);
@@ -967,8 +965,9 @@ static int create_v2(const struct nsb_cg_layout *l, const char *path,
 			return nsb_log_errno(errno, "cgroup %s", dir);
 		r = nsb_cgroup_devices_attach(dfd, res->devices, res->n_devices);
 		if (r < 0)
-			return nsb_log_errno(r, "linux.resources.devices: cannot attach the device "
-			                        "filter to %s",
+			return nsb_log_errno(r,
+			                     "linux.resources.devices: cannot attach the device "
+			                     "filter to %s",
 			                     dir);
 	}
 	if (pid > 0) {
@@ -1003,7 +1002,8 @@ static int create_v1(const struct nsb_cg_layout *l, const char *path,
 		if (r < 0) {
 			/* A hierarchy no limit needs is not worth failing for. */
 			if (!(h->controllers & need)) {
-				nsb_log(NSB_LOG_DEBUG, "cgroup %s: %s, left out", dir, strerror(-r));
+				nsb_log(NSB_LOG_DEBUG, "cgroup %s: %s, left out", dir,
+				        strerror(-r));
 				continue;
 			}
 			return nsb_log_errno(r, "cannot create the cgroup %s", dir);
@@ -1106,11 +1106,12 @@ int nsb_cgroup_update(const struct nsb_cg_layout *l, const char *path,
 		if (r >= 0 && res->n_devices) {
 			_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-			r = dfd < 0 ? -errno : nsb_cgroup_devices_attach(dfd, res->devices,
-			                                                 res->n_devices);
+			r = dfd < 0 ? -errno
+			            : nsb_cgroup_devices_attach(dfd, res->devices, res->n_devices);
 			if (r < 0)
-				nsb_log_errno(r, "linux.resources.devices: cannot attach the device "
-				                 "filter to %s",
+				nsb_log_errno(r,
+				              "linux.resources.devices: cannot attach the device "
+				              "filter to %s",
 				              dir);
 		}
 		return r;
@@ -1389,7 +1390,7 @@ int nsb_cgroup_destroy(const struct nsb_cg_layout *l, const char *path)
 
 /* --- the v2 device program --------------------------------------------------------------- */
 
-#define INSN(c, d, s, o, i)                                                                     \
+#define INSN(c, d, s, o, i) \
 	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
 
 struct prog {

@@ -46,10 +46,10 @@
 #include "oci/spec.h"
 
 enum nsb_cg_mode {
-	NSB_CG_NONE,     /* no cgroup filesystem found */
-	NSB_CG_LEGACY,   /* v1 only */
-	NSB_CG_HYBRID,   /* v1 hierarchies + cgroup2 without controllers */
-	NSB_CG_UNIFIED,  /* v2 only */
+	NSB_CG_NONE,    /* no cgroup filesystem found */
+	NSB_CG_LEGACY,  /* v1 only */
+	NSB_CG_HYBRID,  /* v1 hierarchies + cgroup2 without controllers */
+	NSB_CG_UNIFIED, /* v2 only */
 };
 
 /* Controllers (bit numbers). */

@@ -89,8 +89,7 @@ static const struct opt opts[] = {
         {O_IGNORE_PAUSED, "ignore-paused", 0, false, NULL, "accepted for runc compatibility"},
         {O_FORMAT, "format", 'f', true, "FORMAT", "table or json"},
         {O_QUIET, "quiet", 'q', false, NULL, "print the ids only"},
-        {O_RESOURCES, "resources", 'r', true, "FILE",
-         "new linux.resources as JSON, - for stdin"},
+        {O_RESOURCES, "resources", 'r', true, "FILE", "new linux.resources as JSON, - for stdin"},
         {O_SPEC_ROOTLESS, "rootless", 0, false, NULL, "a config for an unprivileged user"},
         {O_HELP, "help", 'h', false, NULL, "show this help"},
         {O_UPDATE + NSB_OCI_UPD_BLKIO_WEIGHT, "blkio-weight", 0, true, "N", "I/O weight, 10-1000"},
@@ -110,8 +109,7 @@ static const struct opt opts[] = {
         {O_UPDATE + NSB_OCI_UPD_MEMORY, "memory", 0, true, "BYTES", "memory limit"},
         {O_UPDATE + NSB_OCI_UPD_MEMORY_RESERVATION, "memory-reservation", 0, true, "BYTES",
          "memory soft limit"},
-        {O_UPDATE + NSB_OCI_UPD_MEMORY_SWAP, "memory-swap", 0, true, "BYTES",
-         "memory+swap limit"},
+        {O_UPDATE + NSB_OCI_UPD_MEMORY_SWAP, "memory-swap", 0, true, "BYTES", "memory+swap limit"},
         {O_UPDATE + NSB_OCI_UPD_PIDS_LIMIT, "pids-limit", 0, true, "N", "maximum processes"},
         {O_UPDATE + NSB_OCI_UPD_L3_CACHE_SCHEMA, "l3-cache-schema", 0, true, "SCHEMA",
          "Intel RDT: not supported"},
@@ -127,23 +125,38 @@ static const struct opt *opt_get(int id)
 	return NULL;
 }
 
-#define CREATE_OPTS O_BUNDLE, O_CONSOLE_SOCKET, O_PID_FILE, O_NO_PIVOT, O_NO_NEW_KEYRING, O_PRESERVE_FDS
-#define UPDATE_OPTS(x)                                                                           \
-	O_UPDATE + x##BLKIO_WEIGHT, O_UPDATE + x##CPU_PERIOD, O_UPDATE + x##CPU_QUOTA,              \
-	        O_UPDATE + x##CPU_SHARE, O_UPDATE + x##CPU_RT_PERIOD, O_UPDATE + x##CPU_RT_RUNTIME, \
-	        O_UPDATE + x##CPUSET_CPUS, O_UPDATE + x##CPUSET_MEMS,                               \
-	        O_UPDATE + x##KERNEL_MEMORY, O_UPDATE + x##KERNEL_MEMORY_TCP,                       \
-	        O_UPDATE + x##MEMORY, O_UPDATE + x##MEMORY_RESERVATION,                             \
-	        O_UPDATE + x##MEMORY_SWAP, O_UPDATE + x##PIDS_LIMIT,                                \
-	        O_UPDATE + x##L3_CACHE_SCHEMA, O_UPDATE + x##MEM_BW_SCHEMA
+#define CREATE_OPTS \
+	O_BUNDLE, O_CONSOLE_SOCKET, O_PID_FILE, O_NO_PIVOT, O_NO_NEW_KEYRING, O_PRESERVE_FDS
+#define UPDATE_OPTS(x)                                                                 \
+	O_UPDATE + x##BLKIO_WEIGHT, O_UPDATE + x##CPU_PERIOD, O_UPDATE + x##CPU_QUOTA, \
+	        O_UPDATE + x##CPU_SHARE, O_UPDATE + x##CPU_RT_PERIOD,                  \
+	        O_UPDATE + x##CPU_RT_RUNTIME, O_UPDATE + x##CPUSET_CPUS,               \
+	        O_UPDATE + x##CPUSET_MEMS, O_UPDATE + x##KERNEL_MEMORY,                \
+	        O_UPDATE + x##KERNEL_MEMORY_TCP, O_UPDATE + x##MEMORY,                 \
+	        O_UPDATE + x##MEMORY_RESERVATION, O_UPDATE + x##MEMORY_SWAP,           \
+	        O_UPDATE + x##PIDS_LIMIT, O_UPDATE + x##L3_CACHE_SCHEMA,               \
+	        O_UPDATE + x##MEM_BW_SCHEMA
 
 static const int create_opts[] = {CREATE_OPTS, O_HELP, O_END};
 static const int run_opts[] = {CREATE_OPTS, O_DETACH, O_KEEP, O_NO_SUBREAPER, O_HELP, O_END};
-static const int exec_opts[] = {O_CONSOLE_SOCKET, O_PID_FILE,     O_PROCESS,       O_TTY,
-                                O_DETACH,         O_CWD,          O_ENV,           O_USER,
-                                O_ADDITIONAL_GIDS, O_CAP,         O_NO_NEW_PRIVS,  O_PROCESS_LABEL,
-                                O_APPARMOR,       O_PRESERVE_FDS, O_CGROUP,        O_IGNORE_PAUSED,
-                                O_HELP,           O_END};
+static const int exec_opts[] = {O_CONSOLE_SOCKET,
+                                O_PID_FILE,
+                                O_PROCESS,
+                                O_TTY,
+                                O_DETACH,
+                                O_CWD,
+                                O_ENV,
+                                O_USER,
+                                O_ADDITIONAL_GIDS,
+                                O_CAP,
+                                O_NO_NEW_PRIVS,
+                                O_PROCESS_LABEL,
+                                O_APPARMOR,
+                                O_PRESERVE_FDS,
+                                O_CGROUP,
+                                O_IGNORE_PAUSED,
+                                O_HELP,
+                                O_END};
 static const int kill_opts[] = {O_ALL, O_HELP, O_END};
 static const int delete_opts[] = {O_FORCE, O_HELP, O_END};
 static const int list_opts[] = {O_FORMAT, O_QUIET, O_HELP, O_END};
@@ -170,21 +183,20 @@ static const struct command commands[] = {
          create_opts, 1, 1, true, false},
         {NSB_OCI_CMD_START, "start", "ID", "start a created container", help_only, 1, 1, true,
          false},
-        {NSB_OCI_CMD_RUN, "run", "ID", "create and start a container", run_opts, 1, 1, true,
-         false},
+        {NSB_OCI_CMD_RUN, "run", "ID", "create and start a container", run_opts, 1, 1, true, false},
         {NSB_OCI_CMD_EXEC, "exec", "ID [COMMAND [ARG...]]",
          "run another process in a running container", exec_opts, 1, MANY, true, true},
-        {NSB_OCI_CMD_STATE, "state", "ID", "print the state of a container as JSON", help_only,
-         1, 1, true, false},
+        {NSB_OCI_CMD_STATE, "state", "ID", "print the state of a container as JSON", help_only, 1,
+         1, true, false},
         {NSB_OCI_CMD_KILL, "kill", "ID [SIGNAL]", "send a signal (default TERM) to a container",
          kill_opts, 1, 2, true, false},
-        {NSB_OCI_CMD_DELETE, "delete", "ID", "remove a stopped container", delete_opts, 1, 1,
-         true, false},
+        {NSB_OCI_CMD_DELETE, "delete", "ID", "remove a stopped container", delete_opts, 1, 1, true,
+         false},
         {NSB_OCI_CMD_LIST, "list", "", "list the containers", list_opts, 0, 0, false, false},
-        {NSB_OCI_CMD_PS, "ps", "ID [PS-OPTIONS...]", "list the processes of a container",
-         ps_opts, 1, MANY, true, true},
-        {NSB_OCI_CMD_PAUSE, "pause", "ID", "freeze every process of a container", help_only, 1,
-         1, true, false},
+        {NSB_OCI_CMD_PS, "ps", "ID [PS-OPTIONS...]", "list the processes of a container", ps_opts,
+         1, MANY, true, true},
+        {NSB_OCI_CMD_PAUSE, "pause", "ID", "freeze every process of a container", help_only, 1, 1,
+         true, false},
         {NSB_OCI_CMD_RESUME, "resume", "ID", "thaw a paused container", help_only, 1, 1, true,
          false},
         {NSB_OCI_CMD_UPDATE, "update", "ID", "change the resource limits of a container",
@@ -227,8 +239,17 @@ const char *nsb_oci_cmd_name(enum nsb_oci_cmd cmd)
 
 /* --- global options ------------------------------------------------------------------- */
 
-enum gopt_id { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD_CGROUP, G_ROOTLESS, G_CRIU, G_HELP,
-               G_VERSION };
+enum gopt_id {
+	G_ROOT,
+	G_LOG,
+	G_LOG_FORMAT,
+	G_DEBUG,
+	G_SYSTEMD_CGROUP,
+	G_ROOTLESS,
+	G_CRIU,
+	G_HELP,
+	G_VERSION
+};
 
 static const struct opt gopts[] = {
         {G_ROOT, "root", 0, true, "DIR", "state directory (default /run/nsbox-oci for root)"},
@@ -271,8 +292,8 @@ static bool is_option(const char *a)
 
 /* Match a "-x", "--name" or "-name" token (with an optional "=value")
  * against the ids in allowed (a table of n entries of table). */
-static const struct opt *match(const char *a, const struct opt *table, size_t n,
-                               const int *allowed, const char **ret_inline)
+static const struct opt *match(const char *a, const struct opt *table, size_t n, const int *allowed,
+                               const char **ret_inline)
 {
 	const char *name = a + (a[1] == '-' ? 2 : 1);
 	size_t len = strcspn(name, "=");
@@ -296,8 +317,8 @@ static const struct opt *match(const char *a, const struct opt *table, size_t n,
 }
 
 /* The value of option o at argv[*i]: inline, or the next argument. */
-static int take_value(const char *what, const struct opt *o, const char *inl, int argc,
-                      char **argv, int *i, const char **ret)
+static int take_value(const char *what, const struct opt *o, const char *inl, int argc, char **argv,
+                      int *i, const char **ret)
 {
 	if (inl) {
 		*ret = inl;
@@ -341,7 +362,8 @@ int nsb_oci_cli_parse_global(struct nsb_oci_cli *cli, int argc, char **argv, int
 			nsb_err("unknown global option '%s' (see nsbox-oci --help)", a);
 			return -EINVAL;
 		}
-		r = o->value ? take_value("", o, inl, argc, argv, &i, &v) : take_bool("", o, inl, &b);
+		r = o->value ? take_value("", o, inl, argc, argv, &i, &v)
+		             : take_bool("", o, inl, &b);
 		if (r < 0)
 			return r;
 		switch (o->id) {
@@ -416,8 +438,7 @@ static int push(const char ***v, size_t *n, const char *s)
 	return 0;
 }
 
-static int set_value(struct nsb_oci_cli *cli, const char *what, const struct opt *o,
-                     const char *v)
+static int set_value(struct nsb_oci_cli *cli, const char *what, const struct opt *o, const char *v)
 {
 	int r = 0;
 
@@ -557,8 +578,9 @@ static int check_args(struct nsb_oci_cli *cli, const struct command *c, const ch
 			nsb_err("%smissing container id (usage: nsbox-oci %s [OPTIONS] %s)", what,
 			        c->name, c->usage);
 		else
-			nsb_err("%sunexpected argument '%s' (usage: nsbox-oci %s [OPTIONS]%s%s)", what,
-			        cli->args[c->max_args], c->name, c->usage[0] ? " " : "", c->usage);
+			nsb_err("%sunexpected argument '%s' (usage: nsbox-oci %s [OPTIONS]%s%s)",
+			        what, cli->args[c->max_args], c->name, c->usage[0] ? " " : "",
+			        c->usage);
 		return -EINVAL;
 	}
 	if (c->takes_id && nsb_oci_id_check(cli->args[0]) < 0)
@@ -636,7 +658,8 @@ int nsb_oci_cli_parse_command(struct nsb_oci_cli *cli, int argc, char **argv)
 		}
 		o = match(a, opts, NSB_ELEMENTSOF(opts), c->opts, &inl);
 		if (!o) {
-			nsb_err("%sunknown option '%s' (see nsbox-oci %s --help)", what, a, c->name);
+			nsb_err("%sunknown option '%s' (see nsbox-oci %s --help)", what, a,
+			        c->name);
 			return -EINVAL;
 		}
 		if (o->value) {
@@ -685,8 +708,9 @@ void nsb_oci_cli_usage(FILE *out, enum nsb_oci_cmd cmd)
 	const struct command *c = command_get(cmd);
 
 	if (!c || cmd == NSB_OCI_CMD_HELP) {
-		fprintf(out, "usage: nsbox-oci [GLOBAL OPTIONS] COMMAND [OPTIONS] [ID] [ARGS...]\n\n"
-		             "nsbox as an OCI runtime, with runc's command line.\n\nCommands:\n");
+		fprintf(out,
+		        "usage: nsbox-oci [GLOBAL OPTIONS] COMMAND [OPTIONS] [ID] [ARGS...]\n\n"
+		        "nsbox as an OCI runtime, with runc's command line.\n\nCommands:\n");
 		for (size_t i = 0; i < NSB_ELEMENTSOF(commands); i++)
 			fprintf(out, "    %-12s  %s\n", commands[i].name, commands[i].summary);
 		fprintf(out, "\nGlobal options:\n");
@@ -701,7 +725,8 @@ void nsb_oci_cli_usage(FILE *out, enum nsb_oci_cmd cmd)
 		opt_line(out, opt_get(*p));
 }
 
-/* --- logging ------------------------------------------------------------------------------------ */
+/* --- logging ------------------------------------------------------------------------------------
+ */
 
 struct log_file {
 	FILE *f;
@@ -783,7 +808,8 @@ static int open_log(const struct nsb_oci_cli *cli, struct log_file *lf)
 	return 0;
 }
 
-/* --- running ------------------------------------------------------------------------------------- */
+/* --- running -------------------------------------------------------------------------------------
+ */
 
 bool nsb_oci_cli_is_rootless(const struct nsb_oci_cli *cli)
 {
@@ -896,8 +922,8 @@ static int run_command(const struct nsb_oci_cli *cli)
 		nsb_err("events: not supported");
 		return EXIT_FAILURE;
 	case NSB_OCI_CMD_HELP:
-		nsb_oci_cli_usage(stdout, cli->n_args ? command_find(cli->args[0])->cmd
-		                                      : NSB_OCI_CMD_NONE);
+		nsb_oci_cli_usage(stdout,
+		                  cli->n_args ? command_find(cli->args[0])->cmd : NSB_OCI_CMD_NONE);
 		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	default:
 		return EXIT_FAILURE;
@@ -935,7 +961,8 @@ int nsb_oci_main(int argc, char **argv)
 		status = fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	} else {
 		nsb_log(NSB_LOG_DEBUG, "%s: root %s, %srootless", nsb_oci_cmd_name(cli.cmd),
-		        cli.root ? cli.root : "(default)", nsb_oci_cli_is_rootless(&cli) ? "" : "not ");
+		        cli.root ? cli.root : "(default)",
+		        nsb_oci_cli_is_rootless(&cli) ? "" : "not ");
 		status = run_command(&cli);
 	}
 	nsb_oci_cli_free(&cli);

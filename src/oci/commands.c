@@ -133,8 +133,9 @@ static void print_table(struct row *rows, size_t n)
 	for (int c = 0; c < 6; c++)
 		w[c] = strlen(head[c]);
 	for (size_t i = 0; i < n; i++) {
-		const char *cells[5] = {rows[i].st.id, rows[i].pid, nsb_oci_status_name(rows[i].status),
-		                        rows[i].st.bundle, rows[i].st.created};
+		const char *cells[5] = {rows[i].st.id, rows[i].pid,
+		                        nsb_oci_status_name(rows[i].status), rows[i].st.bundle,
+		                        rows[i].st.created};
 
 		for (int c = 0; c < 5; c++)
 			if (strlen(cells[c]) > w[c])
@@ -217,7 +218,8 @@ int nsb_oci_cmd_list(const struct nsb_oci_cli *cli)
 		nsb_jw_begin_array(&w);
 		for (size_t i = 0; i < n; i++) {
 			fputs(i ? "," : "", stdout);
-			nsb_oci_state_json(stdout, &rows[i].st, rows[i].status, rows[i].owner, NULL);
+			nsb_oci_state_json(stdout, &rows[i].st, rows[i].status, rows[i].owner,
+			                   NULL);
 		}
 		fputs("]\n", stdout);
 	} else {
@@ -345,14 +347,14 @@ static const struct {
 	const char *name;
 	int sig;
 } signals[] = {
-        {"HUP", SIGHUP},   {"INT", SIGINT},       {"QUIT", SIGQUIT},   {"ILL", SIGILL},
-        {"TRAP", SIGTRAP}, {"ABRT", SIGABRT},     {"IOT", SIGIOT},     {"BUS", SIGBUS},
-        {"FPE", SIGFPE},   {"KILL", SIGKILL},     {"USR1", SIGUSR1},   {"SEGV", SIGSEGV},
-        {"USR2", SIGUSR2}, {"PIPE", SIGPIPE},     {"ALRM", SIGALRM},   {"TERM", SIGTERM},
-        {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},   {"STOP", SIGSTOP},
-        {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},     {"TTOU", SIGTTOU},   {"URG", SIGURG},
-        {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},     {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
-        {"WINCH", SIGWINCH}, {"IO", SIGIO},       {"POLL", SIGPOLL},   {"PWR", SIGPWR},
+        {"HUP", SIGHUP},       {"INT", SIGINT},   {"QUIT", SIGQUIT},     {"ILL", SIGILL},
+        {"TRAP", SIGTRAP},     {"ABRT", SIGABRT}, {"IOT", SIGIOT},       {"BUS", SIGBUS},
+        {"FPE", SIGFPE},       {"KILL", SIGKILL}, {"USR1", SIGUSR1},     {"SEGV", SIGSEGV},
+        {"USR2", SIGUSR2},     {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},     {"TERM", SIGTERM},
+        {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},     {"STOP", SIGSTOP},
+        {"TSTP", SIGTSTP},     {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},
+        {"XCPU", SIGXCPU},     {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
+        {"WINCH", SIGWINCH},   {"IO", SIGIO},     {"POLL", SIGPOLL},     {"PWR", SIGPWR},
         {"SYS", SIGSYS},
 };
 
@@ -448,7 +450,8 @@ int nsb_oci_cmd_pause(const struct nsb_oci_cli *cli, bool pause)
 		return EXIT_FAILURE;
 	}
 	if (!pause && s != NSB_OCI_PAUSED) {
-		nsb_err("%s: container '%s' is %s, not paused", what, st.id, nsb_oci_status_name(s));
+		nsb_err("%s: container '%s' is %s, not paused", what, st.id,
+		        nsb_oci_status_name(s));
 		return EXIT_FAILURE;
 	}
 	if (need_cgroup(&st, what) < 0 || layout(cli, &l) < 0)
@@ -586,7 +589,8 @@ int nsb_oci_cmd_ps(const struct nsb_oci_cli *cli)
 	return finish_stdout(r);
 }
 
-/* --- update ------------------------------------------------------------------------------------ */
+/* --- update ------------------------------------------------------------------------------------
+ */
 
 /* "1024", "512k", "1g", "-1" (unlimited) as runc's units.RAMInBytes. */
 static int parse_bytes(const char *s, int64_t *ret)
@@ -652,10 +656,10 @@ static int parse_i64(const char *s, int64_t *ret)
 }
 
 static const char *const update_names[NSB_OCI_UPD_N] = {
-        "blkio-weight", "cpu-period",    "cpu-quota",         "cpu-share",
-        "cpu-rt-period", "cpu-rt-runtime", "cpuset-cpus",     "cpuset-mems",
-        "kernel-memory", "kernel-memory-tcp", "memory",       "memory-reservation",
-        "memory-swap",   "pids-limit",   "l3-cache-schema",   "mem-bw-schema",
+        "blkio-weight",  "cpu-period",        "cpu-quota",       "cpu-share",
+        "cpu-rt-period", "cpu-rt-runtime",    "cpuset-cpus",     "cpuset-mems",
+        "kernel-memory", "kernel-memory-tcp", "memory",          "memory-reservation",
+        "memory-swap",   "pids-limit",        "l3-cache-schema", "mem-bw-schema",
 };
 
 static int update_flag(struct nsb_oci_resources *res, int opt, const char *v)
@@ -752,7 +756,7 @@ static int update_resources(const struct nsb_oci_cli *cli, struct nsb_oci_resour
 			return nsb_log_errno(r, "update: --resources '%s': cannot read it",
 			                     cli->resources);
 		r = nsb_oci_resources_parse(strcmp(cli->resources, "-") == 0 ? "stdin"
-		                                                            : cli->resources,
+		                                                             : cli->resources,
 		                            text, len, res);
 		if (r < 0)
 			return r;
@@ -768,7 +772,8 @@ static int update_resources(const struct nsb_oci_cli *cli, struct nsb_oci_resour
 		}
 		if (r < 0) {
 			nsb_err("update: --%s: %s ('%s')", update_names[i],
-			        r == -ERANGE ? "out of range" : "not a valid value", cli->update[i]);
+			        r == -ERANGE ? "out of range" : "not a valid value",
+			        cli->update[i]);
 			return -EINVAL;
 		}
 	}
@@ -820,7 +825,8 @@ int nsb_oci_check_started(const struct nsb_oci_cli *cli)
 
 		r = nsb_json_read_file(AT_FDCWD, cli->process, NSB_JSON_MAX_SIZE, &text, &len);
 		if (r < 0)
-			return nsb_log_errno(r, "exec: --process '%s': cannot read it", cli->process);
+			return nsb_log_errno(r, "exec: --process '%s': cannot read it",
+			                     cli->process);
 		r = nsb_oci_process_parse(cli->process, text, len, &p);
 		if (r < 0)
 			return r;

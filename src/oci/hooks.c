@@ -242,7 +242,8 @@ int nsb_oci_hooks_run(const struct nsb_oci_spec *spec, enum nsb_oci_hook_kind ki
 		int r;
 
 		snprintf(what, sizeof(what), "%s hook #%zu", nsb_oci_hook_name(kind), i);
-		r = hook_run(&hs->v[i], what, state_json, warn_only ? NSB_LOG_WARNING : NSB_LOG_ERR);
+		r = hook_run(&hs->v[i], what, state_json,
+		             warn_only ? NSB_LOG_WARNING : NSB_LOG_ERR);
 		if (r < 0 && !warn_only)
 			return r;
 	}

@@ -146,8 +146,9 @@ static int prescan(const char *file, const char *s, size_t len)
 
 			while (i < len && s[i] != '"') {
 				if ((unsigned char)s[i] < 0x20)
-					return text_err(file, s, i,
-					                "control character in a string (escape it)");
+					return text_err(
+					        file, s, i,
+					        "control character in a string (escape it)");
 				if (s[i] == '\\')
 					i++;
 				i++;
@@ -174,8 +175,9 @@ static int prescan(const char *file, const char *s, size_t len)
 			if (!((i - start == 4 && memcmp(s + start, "true", 4) == 0) ||
 			      (i - start == 5 && memcmp(s + start, "false", 5) == 0) ||
 			      (i - start == 4 && memcmp(s + start, "null", 4) == 0)))
-				return text_err(file, s, start,
-				                "unexpected word (only true, false and null are JSON)");
+				return text_err(
+				        file, s, start,
+				        "unexpected word (only true, false and null are JSON)");
 		} else if (ch && strchr("{}[]:, \t\n\r", ch)) {
 			i++;
 		} else if (ch == '\'') {
@@ -422,8 +424,8 @@ static void show_value(const struct nsb_jcur *c, char *buf, size_t size)
 		s = sym_json_object_get_string(obj(c));
 		len = (size_t)sym_json_object_get_string_len(obj(c));
 	} else {
-		s = sym_json_object_to_json_string_ext(obj(c), JSON_C_TO_STRING_PLAIN |
-		                                                       JSON_C_TO_STRING_NOSLASHESCAPE);
+		s = sym_json_object_to_json_string_ext(
+		        obj(c), JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 		len = s ? strlen(s) : 0;
 	}
 	for (size_t i = 0; s && i < len && o + 8 < size; i++) {

@@ -140,8 +140,8 @@ static int add_arches(scmp_filter_ctx ctx, const struct nsb_oci_seccomp *sc)
 			continue;
 		r = sym_seccomp_arch_add(ctx, token);
 		if (r < 0 && r != -EEXIST)
-			return serr(r, ".architectures[%zu]: libseccomp cannot add it ('%s'): %s", i,
-			            name, strerror(-r));
+			return serr(r, ".architectures[%zu]: libseccomp cannot add it ('%s'): %s",
+			            i, name, strerror(-r));
 	}
 	return 0;
 }
@@ -207,8 +207,9 @@ static int add_rule(scmp_filter_ctx ctx, size_t idx, const struct nsb_oci_sc_rul
 		if (nr == __NR_SCMP_ERROR) {
 			/* As runc and crun: a profile may name calls this
 			 * libseccomp does not know yet. */
-			nsb_log(NSB_LOG_DEBUG, "config.json: linux.seccomp.syscalls[%zu].names[%zu]: "
-			                       "unknown to libseccomp, skipped ('%s')",
+			nsb_log(NSB_LOG_DEBUG,
+			        "config.json: linux.seccomp.syscalls[%zu].names[%zu]: "
+			        "unknown to libseccomp, skipped ('%s')",
 			        idx, j, name);
 			continue;
 		}

@@ -345,11 +345,11 @@ static int idmaps_parse(const struct nsb_jcur *c, struct nsb_oci_idmaps *ret)
 /* --- mounts ------------------------------------------------------------------ */
 
 enum mopt_kind {
-	MO_FLAG,      /* ms flag set (or cleared when clear) */
-	MO_DEFAULTS,  /* rw,suid,dev,exec,async */
-	MO_ATTR,      /* recursive attribute */
-	MO_ATIME,     /* recursive atime mode */
-	MO_PROP,      /* propagation */
+	MO_FLAG,     /* ms flag set (or cleared when clear) */
+	MO_DEFAULTS, /* rw,suid,dev,exec,async */
+	MO_ATTR,     /* recursive attribute */
+	MO_ATIME,    /* recursive atime mode */
+	MO_PROP,     /* propagation */
 	MO_BIND,
 	MO_RBIND,
 	MO_IDMAP,
@@ -624,8 +624,7 @@ static int mount_parse(const struct nsb_jcur *c, struct nsb_oci_mount *m)
 		for (i = 0; i < NSB_ELEMENTSOF(mount_types); i++)
 			if (strcmp(mount_types[i].name, m->fstype) == 0)
 				break;
-		m->type = i < NSB_ELEMENTSOF(mount_types) ? mount_types[i].type
-		                                          : NSB_OCI_MNT_OTHER;
+		m->type = i < NSB_ELEMENTSOF(mount_types) ? mount_types[i].type : NSB_OCI_MNT_OTHER;
 	}
 	m->recursive = w.rbind;
 	if (m->type == NSB_OCI_MNT_BIND) {
@@ -786,22 +785,14 @@ static const struct {
 	const char *name;
 	int resource;
 } rlimit_names[] = {
-        {"RLIMIT_CPU", RLIMIT_CPU},
-        {"RLIMIT_FSIZE", RLIMIT_FSIZE},
-        {"RLIMIT_DATA", RLIMIT_DATA},
-        {"RLIMIT_STACK", RLIMIT_STACK},
-        {"RLIMIT_CORE", RLIMIT_CORE},
-        {"RLIMIT_RSS", RLIMIT_RSS},
-        {"RLIMIT_NPROC", RLIMIT_NPROC},
-        {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-        {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
-        {"RLIMIT_AS", RLIMIT_AS},
-        {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-        {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-        {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-        {"RLIMIT_NICE", RLIMIT_NICE},
-        {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
-        {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+        {"RLIMIT_CPU", RLIMIT_CPU},           {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+        {"RLIMIT_DATA", RLIMIT_DATA},         {"RLIMIT_STACK", RLIMIT_STACK},
+        {"RLIMIT_CORE", RLIMIT_CORE},         {"RLIMIT_RSS", RLIMIT_RSS},
+        {"RLIMIT_NPROC", RLIMIT_NPROC},       {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+        {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},   {"RLIMIT_AS", RLIMIT_AS},
+        {"RLIMIT_LOCKS", RLIMIT_LOCKS},       {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+        {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
+        {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},     {"RLIMIT_RTTIME", RLIMIT_RTTIME},
 };
 
 static int rlimits_parse(const struct nsb_jcur *c, struct nsb_oci_process *p)
@@ -848,7 +839,8 @@ static int rlimits_parse(const struct nsb_jcur *c, struct nsb_oci_process *p)
 		if (r < 0)
 			return r;
 		if (l->soft > l->hard)
-			return nsb_j_err(&soft, "the soft limit is above the hard limit (%" PRIu64 ")",
+			return nsb_j_err(&soft,
+			                 "the soft limit is above the hard limit (%" PRIu64 ")",
 			                 l->hard);
 		p->n_rlimits++;
 	}
@@ -924,13 +916,13 @@ static const char *const ioprio_names[] = {NULL, "IOPRIO_CLASS_RT", "IOPRIO_CLAS
                                            "IOPRIO_CLASS_IDLE"};
 
 static const char *const sched_policy_names[] = {
-        "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", "SCHED_ISO", "SCHED_IDLE",
-        "SCHED_DEADLINE",
+        "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",       "SCHED_BATCH",
+        "SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE",
 };
 
 static const char *const sched_flag_names[] = {
-        "SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",        "SCHED_FLAG_DL_OVERRUN",
-        "SCHED_FLAG_KEEP_POLICY",    "SCHED_FLAG_KEEP_PARAMS",    "SCHED_FLAG_UTIL_CLAMP_MIN",
+        "SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",     "SCHED_FLAG_DL_OVERRUN",
+        "SCHED_FLAG_KEEP_POLICY",    "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN",
         "SCHED_FLAG_UTIL_CLAMP_MAX",
 };
 
@@ -1208,10 +1200,10 @@ static int hooks_parse(const struct nsb_jcur *root, struct nsb_oci_spec *s)
 /* --- linux: namespaces, devices, sysctl ------------------------------------------- */
 
 static const char *const ns_names[NSB_OCI_NS_N] = {
-        [NSB_OCI_NS_MOUNT] = "mount", [NSB_OCI_NS_PID] = "pid",
+        [NSB_OCI_NS_MOUNT] = "mount",     [NSB_OCI_NS_PID] = "pid",
         [NSB_OCI_NS_NETWORK] = "network", [NSB_OCI_NS_UTS] = "uts",
-        [NSB_OCI_NS_IPC] = "ipc", [NSB_OCI_NS_USER] = "user",
-        [NSB_OCI_NS_CGROUP] = "cgroup", [NSB_OCI_NS_TIME] = "time",
+        [NSB_OCI_NS_IPC] = "ipc",         [NSB_OCI_NS_USER] = "user",
+        [NSB_OCI_NS_CGROUP] = "cgroup",   [NSB_OCI_NS_TIME] = "time",
 };
 
 const char *nsb_oci_ns_name(enum nsb_oci_ns ns)
@@ -1341,9 +1333,8 @@ static bool has_prefix(const char *s, const char *p)
 static int sysctl_namespace(const char *key)
 {
 	static const char *const ipc[] = {
-	        "kernel.msgmax",          "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
-	        "kernel.shmall",          "kernel.shmmax", "kernel.shmmni",
-	        "kernel.shm_rmid_forced",
+	        "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+	        "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
 	};
 	char k[256];
 	size_t i;
@@ -1843,9 +1834,12 @@ static const char *const sc_action_names[] = {
 };
 
 static const char *const sc_op_names[] = {
-        [NSB_OCI_SC_NE] = "SCMP_CMP_NE", [NSB_OCI_SC_LT] = "SCMP_CMP_LT",
-        [NSB_OCI_SC_LE] = "SCMP_CMP_LE", [NSB_OCI_SC_EQ] = "SCMP_CMP_EQ",
-        [NSB_OCI_SC_GE] = "SCMP_CMP_GE", [NSB_OCI_SC_GT] = "SCMP_CMP_GT",
+        [NSB_OCI_SC_NE] = "SCMP_CMP_NE",
+        [NSB_OCI_SC_LT] = "SCMP_CMP_LT",
+        [NSB_OCI_SC_LE] = "SCMP_CMP_LE",
+        [NSB_OCI_SC_EQ] = "SCMP_CMP_EQ",
+        [NSB_OCI_SC_GE] = "SCMP_CMP_GE",
+        [NSB_OCI_SC_GT] = "SCMP_CMP_GT",
         [NSB_OCI_SC_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
@@ -1857,14 +1851,12 @@ static const char *const sc_flag_names[] = {
 };
 
 const char *const nsb_oci_seccomp_arch_names[] = {
-        "SCMP_ARCH_X86",       "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",
-        "SCMP_ARCH_ARM",       "SCMP_ARCH_AARCH64",   "SCMP_ARCH_LOONGARCH64",
-        "SCMP_ARCH_M68K",      "SCMP_ARCH_MIPS",      "SCMP_ARCH_MIPS64",
-        "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",    "SCMP_ARCH_MIPSEL64",
-        "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",     "SCMP_ARCH_PPC64",
-        "SCMP_ARCH_PPC64LE",   "SCMP_ARCH_S390",      "SCMP_ARCH_S390X",
-        "SCMP_ARCH_SH",        "SCMP_ARCH_SHEB",      "SCMP_ARCH_PARISC",
-        "SCMP_ARCH_PARISC64",  "SCMP_ARCH_RISCV64",   NULL,
+        "SCMP_ARCH_X86",         "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",     "SCMP_ARCH_ARM",
+        "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",    "SCMP_ARCH_MIPS",
+        "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
+        "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",         "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
+        "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",       "SCMP_ARCH_SH",      "SCMP_ARCH_SHEB",
+        "SCMP_ARCH_PARISC",      "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64", NULL,
 };
 
 const char *nsb_oci_sc_action_name(enum nsb_oci_sc_action a)
@@ -2092,7 +2084,7 @@ static const char *const propagation_names[] = {
         "private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable", "runbindable",
 };
 static const unsigned long propagation_values[] = {
-        MS_PRIVATE, MS_PRIVATE | MS_REC, MS_SHARED, MS_SHARED | MS_REC,
+        MS_PRIVATE, MS_PRIVATE | MS_REC, MS_SHARED,     MS_SHARED | MS_REC,
         MS_SLAVE,   MS_SLAVE | MS_REC,   MS_UNBINDABLE, MS_UNBINDABLE | MS_REC,
 };
 
@@ -2190,7 +2182,8 @@ static int linux_parse(const struct nsb_jcur *c, struct nsb_oci_linux *l)
 		if (*s) {
 			i = lookup(propagation_names, NSB_ELEMENTSOF(propagation_names), s);
 			if (i < 0)
-				return nsb_j_err(&v, "must be private, shared, slave or unbindable");
+				return nsb_j_err(&v,
+				                 "must be private, shared, slave or unbindable");
 			l->rootfs_propagation = propagation_values[i];
 		}
 	}

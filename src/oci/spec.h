@@ -152,10 +152,10 @@ struct nsb_oci_process {
 	mode_t umask;
 	uint32_t *additional_gids;
 	size_t n_additional_gids;
-	struct nsb_strv args; /* at least one */
-	struct nsb_strv env;  /* each "KEY=VALUE" */
-	char *cwd;            /* absolute */
-	bool has_caps;        /* "capabilities" present: else phase 2 keeps none */
+	struct nsb_strv args;              /* at least one */
+	struct nsb_strv env;               /* each "KEY=VALUE" */
+	char *cwd;                         /* absolute */
+	bool has_caps;                     /* "capabilities" present: else phase 2 keeps none */
 	uint64_t caps[NSB_OCI_CAP_N_SETS]; /* bit n = capability n */
 	struct nsb_oci_rlimit *rlimits;
 	size_t n_rlimits;
@@ -188,7 +188,7 @@ enum nsb_oci_hook_kind {
 };
 
 struct nsb_oci_hook {
-	char *path; /* absolute */
+	char *path;           /* absolute */
 	struct nsb_strv args; /* argv as given (args[0] included); empty: {path} */
 	bool has_env;         /* env given ([] is an empty environment) */
 	struct nsb_strv env;  /* the whole environment; absent: nsbox-oci's (as runc) */
@@ -220,8 +220,8 @@ struct nsb_oci_namespace {
 };
 
 struct nsb_oci_device {
-	char type; /* 'c', 'b', 'u' (unbuffered char), 'p' (fifo) */
-	char *path; /* absolute, in the container */
+	char type;            /* 'c', 'b', 'u' (unbuffered char), 'p' (fifo) */
+	char *path;           /* absolute, in the container */
 	int64_t major, minor; /* not used for 'p' */
 	bool has_file_mode;
 	mode_t file_mode; /* permission bits only */
@@ -364,7 +364,7 @@ struct nsb_oci_linux {
 	struct nsb_oci_map sysctl;
 	struct nsb_oci_seccomp seccomp;
 	struct nsb_oci_resources resources;
-	char *cgroups_path; /* NULL if absent */
+	char *cgroups_path;               /* NULL if absent */
 	unsigned long rootfs_propagation; /* MS_PRIVATE... | MS_REC, 0 if absent */
 	char *mount_label;
 	bool has_personality;

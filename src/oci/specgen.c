@@ -40,10 +40,10 @@ static void mount(struct nsb_jw *w, const char *dest, const char *type, const ch
 	nsb_jw_end_object(w);
 }
 
-#define MOUNT(w, d, t, s, ...)                                                                   \
-	do {                                                                                     \
-		static const char *const o_[] = {__VA_ARGS__};                                   \
-		mount(w, d, t, s, o_, NSB_ELEMENTSOF(o_));                                       \
+#define MOUNT(w, d, t, s, ...)                                 \
+	do {                                                   \
+		static const char *const o_[] = {__VA_ARGS__}; \
+		mount(w, d, t, s, o_, NSB_ELEMENTSOF(o_));     \
 	} while (0)
 
 static void idmap(struct nsb_jw *w, const char *key, unsigned host)
@@ -66,9 +66,9 @@ int nsb_oci_spec_default(FILE *f, bool rootless, unsigned uid, unsigned gid)
 	        "TERM=xterm",
 	};
 	static const char *const masked[] = {
-	        "/proc/acpi",        "/proc/asound",      "/proc/kcore",       "/proc/keys",
+	        "/proc/acpi",          "/proc/asound",     "/proc/kcore",       "/proc/keys",
 	        "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-	        "/proc/scsi",        "/sys/firmware",
+	        "/proc/scsi",          "/sys/firmware",
 	};
 	static const char *const readonly[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
 	                                       "/proc/sysrq-trigger"};

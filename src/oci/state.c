@@ -74,7 +74,8 @@ int nsb_oci_id_check(const char *id)
 	for (const char *p = id; *p; p++) {
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || strchr("_+.-", *p))) {
-			nsb_err("container id '%s': only letters, digits and _ + - . are allowed", id);
+			nsb_err("container id '%s': only letters, digits and _ + - . are allowed",
+			        id);
 			return -EINVAL;
 		}
 	}
@@ -157,7 +158,8 @@ int nsb_oci_root_open(const char *root, bool create, int *ret_fd)
 	if (create) {
 		r = mkdir_parents(root);
 		if (r < 0)
-			return nsb_log_errno(r, "--root '%s': cannot create the state directory", root);
+			return nsb_log_errno(r, "--root '%s': cannot create the state directory",
+			                     root);
 	}
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && !create)
@@ -207,7 +209,8 @@ int nsb_oci_container_new(int root_fd, const char *id, int *ret_dirfd)
 			nsb_err("container '%s' already exists", id);
 			return -EEXIST;
 		}
-		return nsb_log_errno(errno, "container '%s': cannot create its state directory", id);
+		return nsb_log_errno(errno, "container '%s': cannot create its state directory",
+		                     id);
 	}
 	fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -284,9 +287,9 @@ static int remove_contents(int dir_fd, unsigned depth)
 			continue;
 		}
 		{
-			_cleanup_close_ int sub = openat(dirfd(d), de->d_name,
-			                                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-			                                         O_CLOEXEC);
+			_cleanup_close_ int sub =
+			        openat(dirfd(d), de->d_name,
+			               O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			int e;
 
 			if (sub < 0) {
@@ -314,7 +317,8 @@ int nsb_oci_container_remove(int root_fd, const char *id, int dirfd)
 	if (r < 0)
 		return nsb_log_errno(r, "container '%s': cannot remove its state directory", id);
 	if (unlinkat(root_fd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		return nsb_log_errno(errno, "container '%s': cannot remove its state directory", id);
+		return nsb_log_errno(errno, "container '%s': cannot remove its state directory",
+		                     id);
 	return 0;
 }
 
@@ -574,8 +578,8 @@ enum nsb_oci_status nsb_oci_state_status(const struct nsb_oci_state *st)
 
 	switch (st->phase) {
 	case NSB_OCI_PHASE_CREATING:
-		if (alive || (st->runtime_pid > 0 &&
-		              nsb_oci_proc_alive(st->runtime_pid, st->runtime_start)))
+		if (alive ||
+		    (st->runtime_pid > 0 && nsb_oci_proc_alive(st->runtime_pid, st->runtime_start)))
 			return NSB_OCI_CREATING;
 		return NSB_OCI_STOPPED;
 	case NSB_OCI_PHASE_CREATED:

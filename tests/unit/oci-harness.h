@@ -87,13 +87,13 @@ static inline char *write_scratch(const char *name, const char *text, mode_t mod
 	return path;
 }
 
-#define RUN_SUITE(fn)                                          \
-	int main(void)                                         \
-	{                                                      \
-		SRunner *sr = srunner_create(fn());            \
-		int failed;                                    \
-		srunner_run_all(sr, CK_NORMAL);                \
-		failed = srunner_ntests_failed(sr);            \
-		srunner_free(sr);                              \
+#define RUN_SUITE(fn)                                             \
+	int main(void)                                            \
+	{                                                         \
+		SRunner *sr = srunner_create(fn());               \
+		int failed;                                       \
+		srunner_run_all(sr, CK_NORMAL);                   \
+		failed = srunner_ntests_failed(sr);               \
+		srunner_free(sr);                                 \
 		return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE; \
 	}

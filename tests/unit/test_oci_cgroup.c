@@ -66,16 +66,19 @@ static char *plan_text(const char *json, bool v2, int *ret)
 }
 
 #define FULL                                                                                      \
-	"{\"devices\": [{\"allow\": false, \"access\": \"rwm\"}, {\"allow\": true, \"type\": \"c\", " \
-	"\"major\": 1, \"minor\": 3, \"access\": \"rwm\"}, {\"allow\": true, \"type\": \"b\", "        \
-	"\"major\": 8, \"access\": \"r\"}], \"memory\": {\"limit\": 536870912, \"reservation\": "       \
-	"268435456, \"swap\": 1073741824, \"swappiness\": 10, \"disableOOMKiller\": true}, \"cpu\": "  \
-	"{\"shares\": 1024, \"quota\": 50000, \"period\": 100000, \"cpus\": \"0-1\", \"mems\": "       \
-	"\"0\", \"burst\": 1000}, \"pids\": {\"limit\": 2048}, \"blockIO\": {\"weight\": 500, "         \
-	"\"weightDevice\": [{\"major\": 8, \"minor\": 0, \"weight\": 300}], "                            \
-	"\"throttleReadBpsDevice\": [{\"major\": 8, \"minor\": 0, \"rate\": 1048576}], "               \
-	"\"throttleWriteIOPSDevice\": [{\"major\": 8, \"minor\": 0, \"rate\": 100}]}, "                \
-	"\"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 4194304}], \"rdma\": {\"mlx4_0\": "     \
+	"{\"devices\": [{\"allow\": false, \"access\": \"rwm\"}, {\"allow\": true, \"type\": "    \
+	"\"c\", "                                                                                 \
+	"\"major\": 1, \"minor\": 3, \"access\": \"rwm\"}, {\"allow\": true, \"type\": \"b\", "   \
+	"\"major\": 8, \"access\": \"r\"}], \"memory\": {\"limit\": 536870912, \"reservation\": " \
+	"268435456, \"swap\": 1073741824, \"swappiness\": 10, \"disableOOMKiller\": true}, "      \
+	"\"cpu\": "                                                                               \
+	"{\"shares\": 1024, \"quota\": 50000, \"period\": 100000, \"cpus\": \"0-1\", \"mems\": "  \
+	"\"0\", \"burst\": 1000}, \"pids\": {\"limit\": 2048}, \"blockIO\": {\"weight\": 500, "   \
+	"\"weightDevice\": [{\"major\": 8, \"minor\": 0, \"weight\": 300}], "                     \
+	"\"throttleReadBpsDevice\": [{\"major\": 8, \"minor\": 0, \"rate\": 1048576}], "          \
+	"\"throttleWriteIOPSDevice\": [{\"major\": 8, \"minor\": 0, \"rate\": 100}]}, "           \
+	"\"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 4194304}], \"rdma\": "           \
+	"{\"mlx4_0\": "                                                                           \
 	"{\"hcaHandles\": 3}}}"
 
 START_TEST(test_plan)
@@ -126,10 +129,11 @@ START_TEST(test_plan)
 	                    "hugetlb hugetlb.2MB.max=4194304\n"
 	                    "rdma rdma.max=mlx4_0 hca_handle=3 hca_object=max\n");
 	/* What v2 lacks is said, not skipped in silence. */
-	ck_assert_str_eq(logged(), "nsbox-oci: config.json: linux.resources.memory.swappiness: "
-	                           "not available on cgroup v2, ignored\n"
-	                           "nsbox-oci: config.json: linux.resources.memory.disableOOMKiller:"
-	                           " not available on cgroup v2, ignored\n");
+	ck_assert_str_eq(logged(),
+	                 "nsbox-oci: config.json: linux.resources.memory.swappiness: "
+	                 "not available on cgroup v2, ignored\n"
+	                 "nsbox-oci: config.json: linux.resources.memory.disableOOMKiller:"
+	                 " not available on cgroup v2, ignored\n");
 	free(t);
 }
 END_TEST
@@ -218,7 +222,8 @@ START_TEST(test_paths)
 		bool v2, rootless, systemd;
 		const char *cgroups_path, *want, *msg;
 	} cases[] = {
-	        {true, false, false, "/libpod_parent/libpod-abc", "/libpod_parent/libpod-abc", NULL},
+	        {true, false, false, "/libpod_parent/libpod-abc", "/libpod_parent/libpod-abc",
+	         NULL},
 	        {true, false, false, "//a//b/", "/a/b", NULL},
 	        {true, false, false, "rel/c", "/user.slice/user-1000.slice/session-1.scope/rel/c",
 	         NULL},
@@ -568,7 +573,8 @@ START_TEST(test_v2_real)
 			_exit(2);
 		a = open("/dev/null", O_RDONLY);
 		b = open("/dev/zero", O_RDONLY);
-		snprintf(line, sizeof(line), "null=%d zero=%d", a >= 0 ? 0 : errno, b >= 0 ? 0 : errno);
+		snprintf(line, sizeof(line), "null=%d zero=%d", a >= 0 ? 0 : errno,
+		         b >= 0 ? 0 : errno);
 		_exit(write(2, "", 0) < 0 ? 3 : (a >= 0 ? 10 : 0) + (b >= 0 ? 1 : 0));
 	}
 	close(p[0]);

@@ -115,10 +115,10 @@ END_TEST
 
 START_TEST(test_create_run)
 {
-	ck_assert_int_eq(parse(W("create", "--bundle", "/b", "--console-socket=/s", "-pid-file",
-	                         "/p", "--no-pivot", "--no-new-keyring", "--preserve-fds", "2",
-	                         "ctr")),
-	                 0);
+	ck_assert_int_eq(
+	        parse(W("create", "--bundle", "/b", "--console-socket=/s", "-pid-file", "/p",
+	                "--no-pivot", "--no-new-keyring", "--preserve-fds", "2", "ctr")),
+	        0);
 	ck_assert_int_eq(cli.cmd, NSB_OCI_CMD_CREATE);
 	ck_assert_str_eq(cli.bundle, "/b");
 	ck_assert_str_eq(cli.console_socket, "/s");
@@ -184,7 +184,8 @@ START_TEST(test_commands)
 	ck_assert_uint_eq(cli.n_args, 3);
 	ck_assert_int_eq(parse(W("spec", "--rootless", "-b", "/b")), 0);
 	ck_assert(cli.spec_rootless);
-	ck_assert_int_eq(parse(W("update", "--memory", "1g", "--pids-limit=10", "-r", "-", "c")), 0);
+	ck_assert_int_eq(parse(W("update", "--memory", "1g", "--pids-limit=10", "-r", "-", "c")),
+	                 0);
 	ck_assert_str_eq(cli.update[NSB_OCI_UPD_MEMORY], "1g");
 	ck_assert_str_eq(cli.update[NSB_OCI_UPD_PIDS_LIMIT], "10");
 	ck_assert_str_eq(cli.resources, "-");
@@ -207,8 +208,9 @@ START_TEST(test_commands_bad)
 	                      "[OPTIONS] ID)\n"},
 	        {W("create", "a", "b"), "nsbox-oci: create: unexpected argument 'b' (usage: "
 	                                "nsbox-oci create [OPTIONS] ID)\n"},
-	        {W("create", "a b"), "nsbox-oci: container id 'a b': only letters, digits and _ + - "
-	                             ". are allowed\n"},
+	        {W("create", "a b"),
+	         "nsbox-oci: container id 'a b': only letters, digits and _ + - "
+	         ". are allowed\n"},
 	        {W("create", "--bundle"), "nsbox-oci: create: --bundle needs a value (DIR)\n"},
 	        {W("create", "--detach", "x"), "nsbox-oci: create: unknown option '--detach' (see "
 	                                       "nsbox-oci create --help)\n"},
@@ -217,7 +219,8 @@ START_TEST(test_commands_bad)
 	        {W("create", "--no-pivot=maybe", "x"),
 	         "nsbox-oci: create: --no-pivot: not true or false ('maybe')\n"},
 	        {W("run", "-d=2", "x"), "nsbox-oci: run: --detach: not true or false ('2')\n"},
-	        {W("exec", "c"), "nsbox-oci: exec: missing the command to run (or --process FILE)\n"},
+	        {W("exec", "c"),
+	         "nsbox-oci: exec: missing the command to run (or --process FILE)\n"},
 	        {W("exec", "--process", "/p", "c", "ls"),
 	         "nsbox-oci: exec: --process FILE and a command both given ('ls')\n"},
 	        {W("exec", "--env", "NOEQUALS", "c", "ls"),
@@ -261,13 +264,12 @@ START_TEST(test_signals)
 		const char *s;
 		int sig;
 	} ok[] = {
-	        {"TERM", SIGTERM},     {"SIGTERM", SIGTERM}, {"sigkill", SIGKILL},
-	        {"9", SIGKILL},        {"HUP", SIGHUP},      {"USR2", SIGUSR2},
-	        {"WINCH", SIGWINCH},   {"RTMIN", 0},         {"RTMIN+2", 2},
-	        {"SIGRTMAX-1", -1},    {"64", 64},
+	        {"TERM", SIGTERM}, {"SIGTERM", SIGTERM}, {"sigkill", SIGKILL}, {"9", SIGKILL},
+	        {"HUP", SIGHUP},   {"USR2", SIGUSR2},    {"WINCH", SIGWINCH},  {"RTMIN", 0},
+	        {"RTMIN+2", 2},    {"SIGRTMAX-1", -1},   {"64", 64},
 	};
-	static const char *const bad[] = {"", "0", "65", "TERMX", "SIG", "RTMIN+99", "RTMAX+1",
-	                                  "-9", "1x"};
+	static const char *const bad[] = {"",         "0",       "65", "TERMX", "SIG",
+	                                  "RTMIN+99", "RTMAX+1", "-9", "1x"};
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		int sig = -100, want = ok[i].sig;
@@ -282,7 +284,8 @@ START_TEST(test_signals)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int sig;
 
-		ck_assert_msg(nsb_oci_parse_signal(bad[i], &sig) == -EINVAL, "accepted '%s'", bad[i]);
+		ck_assert_msg(nsb_oci_parse_signal(bad[i], &sig) == -EINVAL, "accepted '%s'",
+		              bad[i]);
 	}
 }
 END_TEST
@@ -307,8 +310,9 @@ START_TEST(test_usage_lists_commands)
 	f = open_memstream(&buf, &len);
 	nsb_oci_cli_usage(f, NSB_OCI_CMD_EXEC);
 	fclose(f);
-	ck_assert_int_eq(strncmp(buf, "usage: nsbox-oci [GLOBAL OPTIONS] exec [OPTIONS] ID "
-	                              "[COMMAND [ARG...]]\n",
+	ck_assert_int_eq(strncmp(buf,
+	                         "usage: nsbox-oci [GLOBAL OPTIONS] exec [OPTIONS] ID "
+	                         "[COMMAND [ARG...]]\n",
 	                         71),
 	                 0);
 	ck_assert_ptr_nonnull(strstr(buf, "--process FILE, -p"));

@@ -142,7 +142,9 @@ START_TEST(test_errors)
 		} u;
 		int two[2] = {0, 1}, got = 5;
 		struct iovec iov = {.iov_base = (void *)"x", .iov_len = 1};
-		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+		struct msghdr msg = {.msg_iov = &iov,
+		                     .msg_iovlen = 1,
+		                     .msg_control = u.buf,
 		                     .msg_controllen = sizeof(u.buf)};
 		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 		char b[8];

@@ -72,7 +72,8 @@ START_TEST(test_success_stdin_args_env)
 	ck_assert_int_eq(run(p, (const char *const[]){p, "x y", "z", NULL}, 3, env, 1, true, 0), 0);
 	ck_assert_str_eq(logged(), "");
 	got = slurp("out");
-	ck_assert_str_eq(got, fmt("{\"id\":\"c\",\"status\":\"created\"}\n%s|x y|z|1 2|nohome\n", p));
+	ck_assert_str_eq(got,
+	                 fmt("{\"id\":\"c\",\"status\":\"created\"}\n%s|x y|z|1 2|nohome\n", p));
 	free(got);
 	/* No args: argv is {path}; no env: nsbox-oci's own environment. */
 	setenv("A", "inherited", 1);
@@ -222,8 +223,8 @@ START_TEST(test_kinds_in_order)
 	/* poststop: a failure is a warning, the others still run. */
 	reset_log();
 	ck_assert_int_eq(nsb_oci_hooks_run(&spec, NSB_OCI_HOOK_POSTSTOP, "{}", true), 0);
-	ck_assert_str_eq(logged(), fmt("nsbox-oci: poststop hook #1 '%s': exited with status 2\n",
-	                               p2));
+	ck_assert_str_eq(logged(),
+	                 fmt("nsbox-oci: poststop hook #1 '%s': exited with status 2\n", p2));
 	got = slurp("order");
 	ck_assert_str_eq(got, "one\ntwo\none\ntwo\nthree\n");
 	free(got);

@@ -41,15 +41,19 @@ START_TEST(test_text_refused)
 	        {"{\"a\": \"x\ty\"}", "nsbox-oci: t.json:1:9: control character in a string "
 	                              "(escape it)\n"},
 	        {"{\"a\":\n  NaN}", "nsbox-oci: t.json:2:3: unexpected character\n"},
-	        {"{\"a\": nan}", "nsbox-oci: t.json:1:7: unexpected word (only true, false and null "
-	                         "are JSON)\n"},
-	        {"{\"a\": 18446744073709551616}", "nsbox-oci: t.json:1:7: integer out of the 64-bit "
-	                                         "range\n"},
-	        {"{\"a\": -9223372036854775809}", "nsbox-oci: t.json:1:7: integer out of the 64-bit "
-	                                         "range\n"},
+	        {"{\"a\": nan}",
+	         "nsbox-oci: t.json:1:7: unexpected word (only true, false and null "
+	         "are JSON)\n"},
+	        {"{\"a\": 18446744073709551616}",
+	         "nsbox-oci: t.json:1:7: integer out of the 64-bit "
+	         "range\n"},
+	        {"{\"a\": -9223372036854775809}",
+	         "nsbox-oci: t.json:1:7: integer out of the 64-bit "
+	         "range\n"},
 	        {"{\"a\": \"open", "nsbox-oci: t.json:1:7: unterminated string\n"},
-	        {"{\"a\": 1} x", "nsbox-oci: t.json:1:10: unexpected word (only true, false and null "
-	                         "are JSON)\n"},
+	        {"{\"a\": 1} x",
+	         "nsbox-oci: t.json:1:10: unexpected word (only true, false and null "
+	         "are JSON)\n"},
 	        {"{\"a\": 1} 2", "nsbox-oci: t.json:1:10: unexpected character\n"},
 	        {"{\"a\": 1,}", "nsbox-oci: t.json:1:9: unexpected character\n"},
 	        {"{\"a\": 1", "nsbox-oci: t.json:1:8: unexpected end of data\n"},
@@ -108,9 +112,10 @@ START_TEST(test_readers)
 	bool t;
 	size_t n;
 
-	ck_assert_int_eq(parse("{\"a\": {\"b\": [1, -2, 1.0, \"x\", true, null, 18446744073709551615,"
-	                       " \"n\\u0000ul\"]}, \"k.v\": {\"odd key\": 3}, \"z\": null}"),
-	                 0);
+	ck_assert_int_eq(
+	        parse("{\"a\": {\"b\": [1, -2, 1.0, \"x\", true, null, 18446744073709551615,"
+	              " \"n\\u0000ul\"]}, \"k.v\": {\"odd key\": 3}, \"z\": null}"),
+	        0);
 	ck_assert(nsb_j_member(&root, "a", &a));
 	ck_assert(!nsb_j_member(&root, "z", &v));
 	ck_assert(!nsb_j_member(&root, "missing", &v));
@@ -230,9 +235,10 @@ START_TEST(test_writer)
 {
 	char *c = write_doc(NULL), *p = write_doc("  ");
 
-	ck_assert_str_eq(c, "{\"s\":\"q\\\"b\\\\n\\n\\t\\u0001\\u007f\xc3\xa9\\ufffd\\ufffd\\ufffd\","
-	                    "\"i\":-5,\"u\":18446744073709551615,\"b\":false,\"n\":null,\"e\":[],"
-	                    "\"o\":{},\"a\":[1,{\"r\":1}]}");
+	ck_assert_str_eq(c,
+	                 "{\"s\":\"q\\\"b\\\\n\\n\\t\\u0001\\u007f\xc3\xa9\\ufffd\\ufffd\\ufffd\","
+	                 "\"i\":-5,\"u\":18446744073709551615,\"b\":false,\"n\":null,\"e\":[],"
+	                 "\"o\":{},\"a\":[1,{\"r\":1}]}");
 	ck_assert_str_eq(p, "{\n  \"s\": \"q\\\"b\\\\n\\n\\t\\u0001\\u007f\xc3\xa9\\ufffd\\ufffd"
 	                    "\\ufffd\",\n  \"i\": -5,\n  \"u\": 18446744073709551615,\n"
 	                    "  \"b\": false,\n  \"n\": null,\n  \"e\": [],\n  \"o\": {},\n"

@@ -113,11 +113,13 @@ static void run_probes(const struct probe *probes, size_t n, char out[][32], int
 		if (r < 0)
 			_exit(4);
 		if (listener >= 0) {
-			char state[] = "{\"ociVersion\":\"1.2.0\",\"id\":\"c\",\"status\":\"creating\","
-			               "\"pid\":1,\"bundle\":\"/b\"}";
+			char state[] =
+			        "{\"ociVersion\":\"1.2.0\",\"id\":\"c\",\"status\":\"creating\","
+			        "\"pid\":1,\"bundle\":\"/b\"}";
 			char *path = fmt("%s/agent.sock", scratch);
 
-			if (nsb_oci_seccomp_send_listener(path, listener, getpid(), "meta", state) < 0)
+			if (nsb_oci_seccomp_send_listener(path, listener, getpid(), "meta", state) <
+			    0)
 				_exit(5);
 			close(listener);
 		}
@@ -163,7 +165,7 @@ static void run_probes(const struct probe *probes, size_t n, char out[][32], int
 
 static void expect(const struct probe *probes, size_t n, const char *const *want)
 {
-	char (*out)[32] = calloc(n, 32);
+	char(*out)[32] = calloc(n, 32);
 
 	run_probes(probes, n, out, -1);
 	for (size_t i = 0; i < n; i++)
@@ -174,18 +176,18 @@ static void expect(const struct probe *probes, size_t n, const char *const *want
 
 #define PROBES(...) ((const struct probe[]){__VA_ARGS__})
 #define WANT(...) ((const char *const[]){__VA_ARGS__})
-#define EXPECT(p, w)                                                                            \
-	do {                                                                                    \
-		const struct probe *p_ = p;                                                     \
-		const char *const *w_ = w;                                                      \
-		size_t n_ = sizeof(p) / sizeof(struct probe);                                   \
-		expect(p_, n_, w_);                                                             \
+#define EXPECT(p, w)                                          \
+	do {                                                  \
+		const struct probe *p_ = p;                   \
+		const char *const *w_ = w;                    \
+		size_t n_ = sizeof(p) / sizeof(struct probe); \
+		expect(p_, n_, w_);                           \
 	} while (0)
 
 /* What a child needs to report and exit, for profiles denying by default. */
-#define BASE_ALLOW                                                                              \
-	"\"write\", \"exit\", \"exit_group\", \"rt_sigreturn\", \"rt_sigaction\", "              \
-	"\"rt_sigprocmask\", \"getpid\", \"getppid\", \"close\", \"brk\", \"mmap\", \"munmap\", "\
+#define BASE_ALLOW                                                                                \
+	"\"write\", \"exit\", \"exit_group\", \"rt_sigreturn\", \"rt_sigaction\", "               \
+	"\"rt_sigprocmask\", \"getpid\", \"getppid\", \"close\", \"brk\", \"mmap\", \"munmap\", " \
 	"\"futex\", \"dup\", \"not_a_syscall_xyz\", \"_llseek\", \"socketcall\""
 
 /* --- the tests -------------------------------------------------------------------------- */
@@ -196,18 +198,25 @@ START_TEST(test_podman_shape)
 	        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 38,"
 	        " \"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"],"
 	        " \"syscalls\": ["
-	        "  {\"names\": [\"acct\", \"bdflush\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 1},"
+	        "  {\"names\": [\"acct\", \"bdflush\"], \"action\": \"SCMP_ACT_ERRNO\", "
+	        "\"errnoRet\": 1},"
 	        "  {\"names\": [" BASE_ALLOW "], \"action\": \"SCMP_ACT_ALLOW\"},"
-	        "  {\"names\": [\"personality\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\":"
+	        "  {\"names\": [\"personality\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": "
+	        "[{\"index\":"
 	        "    0, \"value\": 0, \"op\": \"SCMP_CMP_EQ\"}]},"
-	        "  {\"names\": [\"personality\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\":"
+	        "  {\"names\": [\"personality\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": "
+	        "[{\"index\":"
 	        "    0, \"value\": 4294967295, \"op\": \"SCMP_CMP_EQ\"}]},"
-	        "  {\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 22, \"args\":"
-	        "    [{\"index\": 0, \"value\": 16, \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 2, \"value\":"
+	        "  {\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 22, "
+	        "\"args\":"
+	        "    [{\"index\": 0, \"value\": 16, \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 2, "
+	        "\"value\":"
 	        "    9, \"op\": \"SCMP_CMP_EQ\"}]},"
-	        "  {\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 2,"
+	        "  {\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": "
+	        "[{\"index\": 2,"
 	        "    \"value\": 9, \"op\": \"SCMP_CMP_NE\"}]},"
-	        "  {\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0,"
+	        "  {\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": "
+	        "[{\"index\": 0,"
 	        "    \"value\": 16, \"op\": \"SCMP_CMP_NE\"}]},"
 	        "  {\"names\": [\"uname\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 38}"
 	        "]}";
@@ -312,8 +321,9 @@ START_TEST(test_repeated_index_ors)
 	EXPECT(PROBES({C_DUP, 500}, {C_DUP, 600}, {C_DUP, 700}),
 	       WANT("errno 13", "errno 13", "errno 9"));
 	/* Distinct indexes are ANDed: dup's second "argument" is 0 here. */
-	p = dup_rule("{\"index\": 0, \"value\": 500, \"op\": \"SCMP_CMP_EQ\"}, "
-	             "{\"index\": 1, \"value\": 0, \"op\": \"SCMP_CMP_MASKED_EQ\", \"valueTwo\": 0}");
+	p = dup_rule(
+	        "{\"index\": 0, \"value\": 500, \"op\": \"SCMP_CMP_EQ\"}, "
+	        "{\"index\": 1, \"value\": 0, \"op\": \"SCMP_CMP_MASKED_EQ\", \"valueTwo\": 0}");
 	ck_assert_int_eq(compile(p), 0);
 	free(p);
 	EXPECT(PROBES({C_DUP, 500}, {C_DUP, 600}), WANT("errno 13", "errno 9"));
@@ -322,11 +332,12 @@ END_TEST
 
 START_TEST(test_default_equal_rule_skipped)
 {
-	ck_assert_int_eq(compile("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\":"
-	                         " [\"getppid\"], \"action\": \"SCMP_ACT_ERRNO\"}, {\"names\": "
-	                         "[\"write\", \"exit_group\", \"exit\", \"rt_sigaction\", "
-	                         "\"rt_sigreturn\"], \"action\": \"SCMP_ACT_ALLOW\"}]}"),
-	                 0);
+	ck_assert_int_eq(
+	        compile("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\":"
+	                " [\"getppid\"], \"action\": \"SCMP_ACT_ERRNO\"}, {\"names\": "
+	                "[\"write\", \"exit_group\", \"exit\", \"rt_sigaction\", "
+	                "\"rt_sigreturn\"], \"action\": \"SCMP_ACT_ALLOW\"}]}"),
+	        0);
 	EXPECT(PROBES({C_GETPPID}, {C_UNAME}), WANT("errno 1", "errno 1"));
 }
 END_TEST
@@ -360,13 +371,14 @@ END_TEST
 
 START_TEST(test_flags)
 {
-	ck_assert_int_eq(compile("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": "
-	                         "[\"SECCOMP_FILTER_FLAG_LOG\", \"SECCOMP_FILTER_FLAG_TSYNC\", "
-	                         "\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"], \"syscalls\": [{\"names\": "
-	                         "[\"getppid\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 5}]}"),
-	                 0);
-	ck_assert_uint_eq(bpf.flags, NSB_OCI_SC_FLAG_LOG | NSB_OCI_SC_FLAG_TSYNC |
-	                                     NSB_OCI_SC_FLAG_SPEC_ALLOW);
+	ck_assert_int_eq(
+	        compile("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": "
+	                "[\"SECCOMP_FILTER_FLAG_LOG\", \"SECCOMP_FILTER_FLAG_TSYNC\", "
+	                "\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"], \"syscalls\": [{\"names\": "
+	                "[\"getppid\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 5}]}"),
+	        0);
+	ck_assert_uint_eq(bpf.flags,
+	                  NSB_OCI_SC_FLAG_LOG | NSB_OCI_SC_FLAG_TSYNC | NSB_OCI_SC_FLAG_SPEC_ALLOW);
 	EXPECT(PROBES({C_GETPPID}), WANT("errno 5"));
 }
 END_TEST

@@ -62,8 +62,8 @@ static void run_pairs(const struct pair *cases, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		const struct pair *c = &cases[i];
-		char *text = doc(c->top ? c->top : "", c->proc ? c->proc : "",
-		                 c->lnx ? c->lnx : "", c->ns);
+		char *text = doc(c->top ? c->top : "", c->proc ? c->proc : "", c->lnx ? c->lnx : "",
+		                 c->ns);
 		int r = parse_text(text);
 
 		if (!c->msg && (r != 0 || logged()[0])) {
@@ -101,8 +101,10 @@ START_TEST(test_top)
 	         .msg = E("hostname: longer than 64 bytes "
 	                  "('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')")},
 	        {.top = ", \"annotations\": {\"a.b/c\": \"1\", \"x\": \"\"}"},
-	        {.top = ", \"annotations\": {\"a\": 1}", .msg = E("annotations.a: must be a string ('1')")},
-	        {.top = ", \"annotations\": [\"a\"]", .msg = E("annotations: must be an object ('[\"a\"]')")},
+	        {.top = ", \"annotations\": {\"a\": 1}",
+	         .msg = E("annotations.a: must be a string ('1')")},
+	        {.top = ", \"annotations\": [\"a\"]",
+	         .msg = E("annotations: must be an object ('[\"a\"]')")},
 	        {.top = ", \"annotations\": {\"\": \"v\"}", .msg = E("annotations: empty key")},
 	        /* Unknown properties and other platforms are ignored. */
 	        {.top = ", \"x-unknown\": {\"deep\": [1]}, \"windows\": {\"layerFolders\": 3},"
@@ -120,7 +122,8 @@ START_TEST(test_version_root)
 		const char *text, *msg;
 	} cases[] = {
 	        {"{\"root\": {\"path\": \"r\"}}", E("missing required property 'ociVersion'")},
-	        {"{\"ociVersion\": 1, \"root\": {\"path\": \"r\"}}", E("ociVersion: must be a string ('1')")},
+	        {"{\"ociVersion\": 1, \"root\": {\"path\": \"r\"}}",
+	         E("ociVersion: must be a string ('1')")},
 	        {"{\"ociVersion\": \"2.0.0\", \"root\": {\"path\": \"r\"}}",
 	         E("ociVersion: unsupported version (nsbox-oci reads 1.x) ('2.0.0')")},
 	        {"{\"ociVersion\": \"1.0\", \"root\": {\"path\": \"r\"}}",
@@ -128,9 +131,12 @@ START_TEST(test_version_root)
 	        {"{\"ociVersion\": \"1.0.0x\", \"root\": {\"path\": \"r\"}}",
 	         E("ociVersion: not a version MAJOR.MINOR.PATCH ('1.0.0x')")},
 	        {"{\"ociVersion\": \"1.2.0\"}", E("missing required property 'root'")},
-	        {"{\"ociVersion\": \"1.2.0\", \"root\": \"r\"}", E("root: must be an object ('r')")},
-	        {"{\"ociVersion\": \"1.2.0\", \"root\": {}}", E("root: missing required property 'path'")},
-	        {"{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"\"}}", E("root.path: must not be empty ('')")},
+	        {"{\"ociVersion\": \"1.2.0\", \"root\": \"r\"}",
+	         E("root: must be an object ('r')")},
+	        {"{\"ociVersion\": \"1.2.0\", \"root\": {}}",
+	         E("root: missing required property 'path'")},
+	        {"{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"\"}}",
+	         E("root.path: must not be empty ('')")},
 	        {"{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\", \"readonly\": \"yes\"}}",
 	         E("root.readonly: must be true or false ('yes')")},
 	        {"{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"}, \"process\": []}",
@@ -161,13 +167,15 @@ START_TEST(test_process)
 	        {.proc = ", \"consoleSize\": {\"height\": 24}",
 	         .msg = E("process.consoleSize: missing required property 'width'")},
 	        {.proc = ", \"consoleSize\": {\"height\": 70000, \"width\": 1}",
-	         .msg = E("process.consoleSize.height: must be an integer from 0 to 65535 ('70000')")},
+	         .msg = E("process.consoleSize.height: must be an integer from 0 to 65535 "
+	                  "('70000')")},
 	        {.proc = ", \"user\": {\"uid\": 1000, \"gid\": 1000, \"umask\": 18, "
 	                 "\"additionalGids\": [5, 6], \"username\": \"ignored\"}"},
 	        {.proc = ", \"user\": {\"uid\": -1}",
 	         .msg = E("process.user.uid: must be an integer from 0 to 4294967294 ('-1')")},
 	        {.proc = ", \"user\": {\"gid\": 4294967295}",
-	         .msg = E("process.user.gid: must be an integer from 0 to 4294967294 ('4294967295')")},
+	         .msg = E("process.user.gid: must be an integer from 0 to 4294967294 "
+	                  "('4294967295')")},
 	        {.proc = ", \"user\": {\"umask\": 512}",
 	         .msg = E("process.user.umask: must be an integer from 0 to 511 ('512')")},
 	        {.proc = ", \"user\": {\"additionalGids\": [1, \"2\"]}",
@@ -176,11 +184,14 @@ START_TEST(test_process)
 	        {.proc = ", \"args\": []", .msg = E("process.args: must not be empty")},
 	        {.proc = ", \"args\": [\"\"]",
 	         .msg = E("process.args[0]: the program name must not be empty ('')")},
-	        {.proc = ", \"args\": [\"a\", 2]", .msg = E("process.args[1]: must be a string ('2')")},
+	        {.proc = ", \"args\": [\"a\", 2]",
+	         .msg = E("process.args[1]: must be a string ('2')")},
 	        {.proc = ", \"env\": [\"A=1\", \"B=\", \"C\"]",
 	         .msg = E("process.env[2]: must be KEY=VALUE ('C')")},
-	        {.proc = ", \"env\": [\"=x\"]", .msg = E("process.env[0]: must be KEY=VALUE ('=x')")},
-	        {.proc = ", \"cwd\": \"rel\"", .msg = E("process.cwd: must be an absolute path ('rel')")},
+	        {.proc = ", \"env\": [\"=x\"]",
+	         .msg = E("process.env[0]: must be KEY=VALUE ('=x')")},
+	        {.proc = ", \"cwd\": \"rel\"",
+	         .msg = E("process.cwd: must be an absolute path ('rel')")},
 	        {.proc = ", \"noNewPrivileges\": 1",
 	         .msg = E("process.noNewPrivileges: must be true or false ('1')")},
 	        {.proc = ", \"oomScoreAdj\": -1000, \"selinuxLabel\": \"system_u:system_r:t:s0\","
@@ -193,10 +204,11 @@ START_TEST(test_process)
 
 	run_pairs(cases, sizeof(cases) / sizeof(cases[0]));
 	{
-		char *text = doc("", ", \"terminal\": true, \"consoleSize\": {\"height\": 24, "
-		                     "\"width\": 80}, \"user\": {\"uid\": 1000, \"gid\": 100, "
-		                     "\"umask\": 18, \"additionalGids\": [5, 6]}, \"env\": "
-		                     "[\"A=1\"]",
+		char *text = doc("",
+		                 ", \"terminal\": true, \"consoleSize\": {\"height\": 24, "
+		                 "\"width\": 80}, \"user\": {\"uid\": 1000, \"gid\": 100, "
+		                 "\"umask\": 18, \"additionalGids\": [5, 6]}, \"env\": "
+		                 "[\"A=1\"]",
 		                 "", NULL);
 
 		ck_assert_int_eq(parse_text(text), 0);
@@ -235,7 +247,8 @@ START_TEST(test_capabilities_rlimits)
 	                 "18446744073709551615}]"},
 	        {.proc = ", \"rlimits\": [{\"type\": \"NOFILE\", \"soft\": 1, \"hard\": 1}]",
 	         .msg = E("process.rlimits[0].type: unknown resource limit ('NOFILE')")},
-	        {.proc = ", \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 10, \"hard\": 5}]",
+	        {.proc = ", \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 10, \"hard\": "
+	                 "5}]",
 	         .msg = E("process.rlimits[0].soft: the soft limit is above the hard limit (5) "
 	                  "('10')")},
 	        {.proc = ", \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 1}]",
@@ -273,7 +286,8 @@ START_TEST(test_io_scheduler)
 	static const struct pair cases[] = {
 	        {.proc = ", \"ioPriority\": {\"class\": \"IOPRIO_CLASS_BE\", \"priority\": 7}"},
 	        {.proc = ", \"ioPriority\": {\"class\": \"IOPRIO_CLASS_XX\"}",
-	         .msg = E("process.ioPriority.class: unknown I/O priority class ('IOPRIO_CLASS_XX')")},
+	         .msg = E("process.ioPriority.class: unknown I/O priority class "
+	                  "('IOPRIO_CLASS_XX')")},
 	        {.proc = ", \"ioPriority\": {\"priority\": 1}",
 	         .msg = E("process.ioPriority: missing required property 'class'")},
 	        {.proc = ", \"ioPriority\": {\"class\": \"IOPRIO_CLASS_RT\", \"priority\": 8}",
@@ -282,10 +296,12 @@ START_TEST(test_io_scheduler)
 	                 "[\"SCHED_FLAG_RESET_ON_FORK\"]}"},
 	        {.proc = ", \"scheduler\": {\"policy\": \"SCHED_FIFO\", \"priority\": 10}"},
 	        {.proc = ", \"scheduler\": {\"policy\": \"SCHED_FIFO\"}",
-	         .msg = E("process.scheduler: SCHED_FIFO and SCHED_RR need a priority from 1 to 99")},
+	         .msg = E("process.scheduler: SCHED_FIFO and SCHED_RR need a priority from 1 to "
+	                  "99")},
 	        {.proc = ", \"scheduler\": {\"policy\": \"SCHED_OTHER\", \"priority\": 3}",
-	         .msg = E("process.scheduler.priority: only SCHED_FIFO and SCHED_RR take a priority "
-	                  "('3')")},
+	         .msg = E(
+	                 "process.scheduler.priority: only SCHED_FIFO and SCHED_RR take a priority "
+	                 "('3')")},
 	        {.proc = ", \"scheduler\": {\"policy\": \"SCHED_ISO\"}",
 	         .msg = E("process.scheduler.policy: not supported by Linux ('SCHED_ISO')")},
 	        {.proc = ", \"scheduler\": {\"policy\": \"SCHED_DEADLINE\"}",
@@ -314,7 +330,8 @@ END_TEST
 START_TEST(test_mounts)
 {
 	static const struct pair cases[] = {
-	        {.top = ", \"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": "
+	        {.top = ", \"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", "
+	                "\"source\": "
 	                "\"proc\"}, {\"destination\": \"/d\", \"type\": \"bind\", \"source\": "
 	                "\"/s\", \"options\": [\"rbind\", \"ro\", \"nosuid\", \"nodev\", "
 	                "\"noexec\", \"rprivate\", \"nosymfollow\", \"rro\", \"rnosuid\", "
@@ -336,18 +353,23 @@ START_TEST(test_mounts)
 	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": "
 	                "\"/s\", \"options\": [\"rbind\", \"size=5\"]}]",
 	         .msg = E("mounts[0].options[1]: not an option of a bind mount ('size=5')")},
-	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"tmpfs\", \"options\": "
+	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"tmpfs\", "
+	                "\"options\": "
 	                "[\"ro,nosuid\"]}]",
-	         .msg = E("mounts[0].options[0]: one option per element (no commas) ('ro,nosuid')")},
-	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"tmpfs\", \"options\": "
+	         .msg = E(
+	                 "mounts[0].options[0]: one option per element (no commas) ('ro,nosuid')")},
+	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"tmpfs\", "
+	                "\"options\": "
 	                "[\"\"]}]",
 	         .msg = E("mounts[0].options[0]: empty mount option ('')")},
 	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"proc\", \"options\": "
 	                "[\"tmpcopyup\"]}]",
 	         .msg = E("mounts[0]: the tmpcopyup option is only for tmpfs mounts")},
-	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"tmpfs\", \"options\": "
+	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"tmpfs\", "
+	                "\"options\": "
 	                "[\"tmpcopyup\", \"mode=1777\"]}]"},
-	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"tmpfs\", \"options\": "
+	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"tmpfs\", "
+	                "\"options\": "
 	                "[\"idmap\"]}]",
 	         .msg = E("mounts[0]: idmapped mounts are only supported for bind mounts")},
 	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": "
@@ -361,10 +383,12 @@ START_TEST(test_mounts)
 	                "\"/s\", \"options\": [\"ridmap\"], \"uidMappings\": [{\"containerID\": 0, "
 	                "\"hostID\": 1000, \"size\": 1}], \"gidMappings\": [{\"containerID\": 0, "
 	                "\"hostID\": 1000, \"size\": 1}]}]"},
-	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"overlay\", \"source\": "
+	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"overlay\", "
+	                "\"source\": "
 	                "\"overlay\", \"options\": [\"lowerdir=/a:/b\", \"ro\"]}]"},
 	        {.top = ", \"mounts\": {}", .msg = E("mounts: must be an array ('{}')")},
-	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"tmpfs\", \"options\": "
+	        {.top = ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"tmpfs\", "
+	                "\"options\": "
 	                "\"ro\"}]",
 	         .msg = E("mounts[0].options: must be an array ('ro')")},
 	};
@@ -382,8 +406,8 @@ START_TEST(test_mounts)
 	ck_assert(spec.mounts[1].recursive);
 	ck_assert_uint_eq(spec.mounts[1].ms_set,
 	                  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | 256 /* MS_NOSYMFOLLOW */);
-	ck_assert(spec.mounts[1].attr_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-	                                      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC));
+	ck_assert(spec.mounts[1].attr_set ==
+	          (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC));
 	ck_assert(spec.mounts[1].attr_set_atime && spec.mounts[1].attr_atime == MOUNT_ATTR_NOATIME);
 	ck_assert_uint_eq(spec.mounts[1].propagation, MS_PRIVATE | MS_REC);
 	ck_assert_ptr_null(spec.mounts[1].data);
@@ -424,7 +448,8 @@ END_TEST
 START_TEST(test_hooks)
 {
 	static const struct pair cases[] = {
-	        {.top = ", \"hooks\": {\"prestart\": [{\"path\": \"/bin/true\"}], \"createRuntime\":"
+	        {.top = ", \"hooks\": {\"prestart\": [{\"path\": \"/bin/true\"}], "
+	                "\"createRuntime\":"
 	                " [{\"path\": \"/h\", \"args\": [\"h\", \"-x\"], \"env\": [\"A=1\"], "
 	                "\"timeout\": 5}], \"createContainer\": [], \"startContainer\": "
 	                "[{\"path\": \"/s\"}], \"poststart\": [{\"path\": \"/p\"}], "
@@ -436,7 +461,8 @@ START_TEST(test_hooks)
 	        {.top = ", \"hooks\": {\"poststart\": [{\"path\": \"/h\", \"timeout\": 0}]}",
 	         .msg = E("hooks.poststart[0].timeout: must be an integer from 1 to 2147483647 "
 	                  "('0')")},
-	        {.top = ", \"hooks\": {\"createContainer\": [{\"path\": \"/h\", \"env\": [\"X\"]}]}",
+	        {.top = ", \"hooks\": {\"createContainer\": [{\"path\": \"/h\", \"env\": "
+	                "[\"X\"]}]}",
 	         .msg = E("hooks.createContainer[0].env[0]: must be KEY=VALUE ('X')")},
 	        {.top = ", \"hooks\": {\"startContainer\": {}}",
 	         .msg = E("hooks.startContainer: must be an array ('{}')")},
@@ -461,9 +487,9 @@ START_TEST(test_hooks)
 END_TEST
 
 #define USERNS "[{\"type\": \"user\"}, {\"type\": \"mount\"}]"
-#define MAPS                                                                                  \
-	", \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}, "           \
-	"{\"containerID\": 1, \"hostID\": 100000, \"size\": 65536}], \"gidMappings\": "       \
+#define MAPS                                                                            \
+	", \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}, "     \
+	"{\"containerID\": 1, \"hostID\": 100000, \"size\": 65536}], \"gidMappings\": " \
 	"[{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]"
 
 START_TEST(test_namespaces_idmaps)
@@ -483,11 +509,14 @@ START_TEST(test_namespaces_idmaps)
 	        {.ns = "[{\"type\": \"network\", \"path\": \"run/x\"}]",
 	         .msg = E("linux.namespaces[0].path: must be an absolute path ('run/x')")},
 	        {.ns = USERNS, .lnx = MAPS},
-	        {.ns = USERNS, .msg = E("linux: a new user namespace needs uidMappings and "
-	                                "gidMappings")},
-	        {.ns = "[{\"type\": \"mount\"}]", .lnx = MAPS,
+	        {.ns = USERNS,
+	         .msg = E("linux: a new user namespace needs uidMappings and "
+	                  "gidMappings")},
+	        {.ns = "[{\"type\": \"mount\"}]",
+	         .lnx = MAPS,
 	         .msg = E("linux.uidMappings: needs a new user namespace in linux.namespaces")},
-	        {.ns = "[{\"type\": \"user\", \"path\": \"/proc/1/ns/user\"}]", .lnx = MAPS,
+	        {.ns = "[{\"type\": \"user\", \"path\": \"/proc/1/ns/user\"}]",
+	         .lnx = MAPS,
 	         .msg = E("linux.uidMappings: needs a new user namespace in linux.namespaces")},
 	        {.ns = USERNS,
 	         .lnx = ", \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1, \"size\": 0}], "
@@ -549,14 +578,16 @@ START_TEST(test_linux_misc)
 	        {.lnx = ", \"maskedPaths\": [\"/proc/kcore\"], \"readonlyPaths\": [\"/proc/sys\"]"},
 	        {.lnx = ", \"maskedPaths\": [\"proc\"]",
 	         .msg = E("linux.maskedPaths[0]: must be an absolute path ('proc')")},
-	        {.lnx = ", \"readonlyPaths\": [1]", .msg = E("linux.readonlyPaths[0]: must be a string ('1')")},
+	        {.lnx = ", \"readonlyPaths\": [1]",
+	         .msg = E("linux.readonlyPaths[0]: must be a string ('1')")},
 	        {.lnx = ", \"sysctl\": {\"net.ipv4.ping_group_range\": \"0 0\", \"kernel.shmmax\": "
 	                "\"1\", \"fs.mqueue.msg_max\": \"10\", \"net/ipv4/conf/eth0.1/forwarding\":"
 	                " \"1\"}"},
 	        {.lnx = ", \"sysctl\": {\"kernel.pid_max\": \"10\"}",
 	         .msg = E("linux.sysctl[\"kernel.pid_max\"]: not namespaced: it would change the "
 	                  "host")},
-	        {.ns = "[{\"type\": \"mount\"}]", .lnx = ", \"sysctl\": {\"net.core.somaxconn\": \"1\"}",
+	        {.ns = "[{\"type\": \"mount\"}]",
+	         .lnx = ", \"sysctl\": {\"net.core.somaxconn\": \"1\"}",
 	         .msg = E("linux.sysctl[\"net.core.somaxconn\"]: needs a network namespace in "
 	                  "linux.namespaces")},
 	        {.lnx = ", \"sysctl\": {\"net..x\": \"1\"}",
@@ -568,26 +599,30 @@ START_TEST(test_linux_misc)
 	        {.lnx = ", \"rootfsPropagation\": \"everywhere\"",
 	         .msg = E("linux.rootfsPropagation: must be private, shared, slave or unbindable "
 	                  "('everywhere')")},
-	        {.ns = "[]", .lnx = ", \"rootfsPropagation\": \"private\"",
+	        {.ns = "[]",
+	         .lnx = ", \"rootfsPropagation\": \"private\"",
 	         .msg = E("linux.rootfsPropagation: needs a mount namespace in linux.namespaces")},
 	        {.lnx = ", \"personality\": {\"domain\": \"LINUX32\"}"},
 	        {.lnx = ", \"personality\": {\"domain\": \"LINUX64\"}",
 	         .msg = E("linux.personality.domain: must be LINUX or LINUX32 ('LINUX64')")},
 	        {.lnx = ", \"personality\": {\"domain\": \"LINUX\", \"flags\": [\"X\"]}",
 	         .msg = E("linux.personality.flags: not supported")},
-	        {.lnx = ", \"intelRdt\": {\"closID\": \"x\"}", .msg = E("linux.intelRdt: not supported")},
+	        {.lnx = ", \"intelRdt\": {\"closID\": \"x\"}",
+	         .msg = E("linux.intelRdt: not supported")},
 	        {.lnx = ", \"memoryPolicy\": {\"mode\": \"MPOL_BIND\"}",
 	         .msg = E("linux.memoryPolicy: not supported")},
-	        {.lnx = ", \"netDevices\": {\"eth0\": {}}", .msg = E("linux.netDevices: not supported")},
+	        {.lnx = ", \"netDevices\": {\"eth0\": {}}",
+	         .msg = E("linux.netDevices: not supported")},
 	        {.lnx = ", \"intelRdt\": null"},
 	};
 
 	run_pairs(cases, sizeof(cases) / sizeof(cases[0]));
 	{
-		char *text = doc("", "", ", \"devices\": [{\"type\": \"c\", \"path\": \"/dev/fuse\", "
-		                         "\"major\": 10, \"minor\": 229, \"fileMode\": 8630}], "
-		                         "\"rootfsPropagation\": \"rslave\", \"personality\": "
-		                         "{\"domain\": \"LINUX32\"}",
+		char *text = doc("", "",
+		                 ", \"devices\": [{\"type\": \"c\", \"path\": \"/dev/fuse\", "
+		                 "\"major\": 10, \"minor\": 229, \"fileMode\": 8630}], "
+		                 "\"rootfsPropagation\": \"rslave\", \"personality\": "
+		                 "{\"domain\": \"LINUX32\"}",
 		                 NULL);
 
 		ck_assert_int_eq(parse_text(text), 0);
@@ -604,10 +639,13 @@ START_TEST(test_resources)
 {
 	static const struct pair cases[] = {
 	        {.lnx = ", \"resources\": {\"devices\": [{\"allow\": false, \"access\": \"rwm\"}, "
-	                "{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": "
-	                "\"rw\"}], \"memory\": {\"limit\": 536870912, \"reservation\": -1, \"swap\":"
+	                "{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, "
+	                "\"access\": "
+	                "\"rw\"}], \"memory\": {\"limit\": 536870912, \"reservation\": -1, "
+	                "\"swap\":"
 	                " 1073741824, \"swappiness\": 10, \"disableOOMKiller\": true}, \"cpu\": "
-	                "{\"shares\": 1024, \"quota\": 50000, \"period\": 100000, \"cpus\": \"0-1\","
+	                "{\"shares\": 1024, \"quota\": 50000, \"period\": 100000, \"cpus\": "
+	                "\"0-1\","
 	                " \"mems\": \"0\"}, \"pids\": {\"limit\": 2048}, \"blockIO\": {\"weight\": "
 	                "500, \"throttleReadBpsDevice\": [{\"major\": 8, \"minor\": 0, \"rate\": "
 	                "1048576}]}, \"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 0}], "
@@ -648,7 +686,8 @@ START_TEST(test_resources)
 	        {.lnx = ", \"resources\": {\"blockIO\": {\"weightDevice\": [{\"major\": 8}]}}",
 	         .msg = E("linux.resources.blockIO.weightDevice[0]: missing required property "
 	                  "'minor'")},
-	        {.lnx = ", \"resources\": {\"hugepageLimits\": [{\"pageSize\": \"2M\", \"limit\": 1}]}",
+	        {.lnx = ", \"resources\": {\"hugepageLimits\": [{\"pageSize\": \"2M\", \"limit\": "
+	                "1}]}",
 	         .msg = E("linux.resources.hugepageLimits[0].pageSize: must be a size like 2MB or "
 	                  "1GB ('2M')")},
 	        {.lnx = ", \"resources\": {\"network\": {\"priorities\": [{\"name\": \"a b\", "
@@ -697,7 +736,8 @@ END_TEST
 START_TEST(test_seccomp_object)
 {
 	static const struct pair cases[] = {
-	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": "
+	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", "
+	                "\"defaultErrnoRet\": "
 	                "38, \"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\"], "
 	                "\"flags\": [\"SECCOMP_FILTER_FLAG_LOG\"], \"syscalls\": [{\"names\": "
 	                "[\"read\"], \"action\": \"SCMP_ACT_ALLOW\"}, {\"names\": [\"socket\"], "
@@ -711,11 +751,13 @@ START_TEST(test_seccomp_object)
 	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_NOTIFY\"}",
 	         .msg = E("linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default "
 	                  "action ('SCMP_ACT_NOTIFY')")},
-	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"defaultErrnoRet\":"
+	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", "
+	                "\"defaultErrnoRet\":"
 	                " 1}",
 	         .msg = E("linux.seccomp.defaultErrnoRet: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE "
 	                  "take a return value ('1')")},
-	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\":"
+	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", "
+	                "\"defaultErrnoRet\":"
 	                " 5000}",
 	         .msg = E("linux.seccomp.defaultErrnoRet: must be an errno value from 0 to 4095 "
 	                  "('5000')")},
@@ -724,7 +766,8 @@ START_TEST(test_seccomp_object)
 	         .msg = E("linux.seccomp.architectures[0]: unknown architecture ('x86_64')")},
 	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": "
 	                "[\"SECCOMP_FILTER_FLAG_X\"]}",
-	         .msg = E("linux.seccomp.flags[0]: unknown seccomp flag ('SECCOMP_FILTER_FLAG_X')")},
+	         .msg = E(
+	                 "linux.seccomp.flags[0]: unknown seccomp flag ('SECCOMP_FILTER_FLAG_X')")},
 	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
 	                "[{\"names\": [], \"action\": \"SCMP_ACT_KILL\"}]}",
 	         .msg = E("linux.seccomp.syscalls[0].names: must not be empty")},
@@ -732,7 +775,8 @@ START_TEST(test_seccomp_object)
 	                "[{\"names\": [\"read\"]}]}",
 	         .msg = E("linux.seccomp.syscalls[0]: missing required property 'action'")},
 	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
-	                "[{\"names\": [\"read\"], \"action\": \"SCMP_ACT_KILL\", \"errnoRet\": 1}]}",
+	                "[{\"names\": [\"read\"], \"action\": \"SCMP_ACT_KILL\", \"errnoRet\": "
+	                "1}]}",
 	         .msg = E("linux.seccomp.syscalls[0].errnoRet: only SCMP_ACT_ERRNO and "
 	                  "SCMP_ACT_TRACE take a return value ('1')")},
 	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
@@ -748,7 +792,8 @@ START_TEST(test_seccomp_object)
 	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
 	                "[{\"names\": [\"read\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}",
 	         .msg = E("linux.seccomp: SCMP_ACT_NOTIFY needs a listenerPath")},
-	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerMetadata\":"
+	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", "
+	                "\"listenerMetadata\":"
 	                " \"m\"}",
 	         .msg = E("linux.seccomp.listenerMetadata: only valid with listenerPath")},
 	        {.lnx = ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": "
@@ -825,8 +870,9 @@ START_TEST(test_load)
 	reset_log();
 	ck_assert_int_eq(nsb_oci_spec_load(dir, &spec), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(logged(), "cannot read config.json in"));
-	path = write_scratch("bundle/config.json", "{\"ociVersion\": \"1.0.0\", \"root\": "
-	                                           "{\"path\": \"rootfs\"}}",
+	path = write_scratch("bundle/config.json",
+	                     "{\"ociVersion\": \"1.0.0\", \"root\": "
+	                     "{\"path\": \"rootfs\"}}",
 	                     0644);
 	ck_assert_int_eq(nsb_oci_spec_load(dir, &spec), 0);
 	free(path);

@@ -232,10 +232,11 @@ START_TEST(test_damaged_state)
 	reset_log();
 	ck_assert_int_eq(nsb_oci_state_read(dir, "bad/state.json", &back), -EINVAL);
 	ck_assert_str_eq(logged(), "nsbox-oci: bad/state.json: missing 'bundle'\n");
-	p = write_scratch("bad/state.json", "{\"id\": \"other\", \"bundle\": \"/b\", \"rootfs\": "
-	                                    "\"/r\", \"created\": \"x\", \"phase\": \"created\", "
-	                                    "\"pid\": 1, \"pidStart\": 1, \"runtimePid\": 0, "
-	                                    "\"runtimeStart\": 0, \"owner\": 0}",
+	p = write_scratch("bad/state.json",
+	                  "{\"id\": \"other\", \"bundle\": \"/b\", \"rootfs\": "
+	                  "\"/r\", \"created\": \"x\", \"phase\": \"created\", "
+	                  "\"pid\": 1, \"pidStart\": 1, \"runtimePid\": 0, "
+	                  "\"runtimeStart\": 0, \"owner\": 0}",
 	                  0600);
 	free(p);
 	reset_log();
@@ -480,12 +481,13 @@ START_TEST(test_state_json)
 	f = open_memstream(&buf, &len);
 	ck_assert_int_eq(nsb_oci_state_json(f, &st, NSB_OCI_STOPPED, "root", "  "), 0);
 	fclose(f);
-	ck_assert_str_eq(buf, "{\n  \"ociVersion\": \"1.0.2-dev\",\n  \"id\": \"j\",\n"
-	                      "  \"status\": \"stopped\",\n  \"pid\": 0,\n"
-	                      "  \"bundle\": \"/b \\\"q\\\"\",\n  \"rootfs\": \"/b/rootfs\",\n"
-	                      "  \"created\": \"2024-01-02T03:04:05.000000006Z\",\n"
-	                      "  \"owner\": \"root\",\n  \"annotations\": {\n"
-	                      "    \"z.first\": \"1\",\n    \"a.second\": \"two\\nlines\"\n  }\n}\n");
+	ck_assert_str_eq(buf,
+	                 "{\n  \"ociVersion\": \"1.0.2-dev\",\n  \"id\": \"j\",\n"
+	                 "  \"status\": \"stopped\",\n  \"pid\": 0,\n"
+	                 "  \"bundle\": \"/b \\\"q\\\"\",\n  \"rootfs\": \"/b/rootfs\",\n"
+	                 "  \"created\": \"2024-01-02T03:04:05.000000006Z\",\n"
+	                 "  \"owner\": \"root\",\n  \"annotations\": {\n"
+	                 "    \"z.first\": \"1\",\n    \"a.second\": \"two\\nlines\"\n  }\n}\n");
 	free(buf);
 	for (int s = NSB_OCI_CREATING; s <= NSB_OCI_STOPPED; s++)
 		ck_assert_str_ne(nsb_oci_status_name((enum nsb_oci_status)s), "unknown");
