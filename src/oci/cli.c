@@ -868,10 +868,12 @@ static int check_create(const struct nsb_oci_cli *cli)
 		_cleanup_close_ int bfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		struct stat st;
 
-		if (bfd < 0 || fstatat(bfd, spec.root_path, &st, 0) < 0 || !S_ISDIR(st.st_mode)) {
-			nsb_err("config.json: root.path: not a directory%s%s ('%s')",
-			        bfd < 0 || errno != ENOTDIR ? ": " : "",
-			        bfd < 0 || errno != ENOTDIR ? strerror(errno) : "", spec.root_path);
+		if (bfd < 0 || fstatat(bfd, spec.root_path, &st, 0) < 0) {
+			nsb_err("config.json: root.path: cannot use it: %s ('%s')", strerror(errno),
+			        spec.root_path);
+			r = -EINVAL;
+		} else if (!S_ISDIR(st.st_mode)) {
+			nsb_err("config.json: root.path: not a directory ('%s')", spec.root_path);
 			r = -EINVAL;
 		}
 	}

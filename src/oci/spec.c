@@ -15,6 +15,7 @@
 #include <linux/mount.h>
 
 #include "log.h"
+#include "oci/spec-parse.h"
 #include "oci/spec.h"
 #include "util.h"
 
@@ -34,313 +35,6 @@
 #define SCHED_DEADLINE 6
 #endif
 #define SCHED_ISO_VALUE 4 /* reserved by the kernel, named by the specification */
-
-/* --- small helpers ------------------------------------------------------------ */
-
-static int oom(const struct nsb_jcur *c)
-{
-	return nsb_log_errno(ENOMEM, "%s", c->file);
-}
-
-static int missing(const struct nsb_jcur *obj, const char *key)
-{
-	return nsb_j_errp(obj, "missing required property '%s'", key);
-}
-
-static int need(const struct nsb_jcur *obj, const char *key, struct nsb_jcur *ret)
-{
-	if (!nsb_j_member(obj, key, ret))
-		return missing(obj, key);
-	return 0;
-}
-
-static void strv_free(struct nsb_strv *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	*s = (struct nsb_strv){0};
-}
-
-static void map_free(struct nsb_oci_map *m)
-{
-	for (size_t i = 0; i < m->n; i++) {
-		free(m->v[i].key);
-		free(m->v[i].value);
-	}
-	free(m->v);
-	*m = (struct nsb_oci_map){0};
-}
-
-/* calloc for n elements of size, n from an array already capped. */
-static int alloc_n(const struct nsb_jcur *c, size_t n, size_t size, void *ret)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p)
-		return oom(c);
-	*(void **)ret = p;
-	return 0;
-}
-
-static int opt_str(const struct nsb_jcur *obj, const char *key, char **ret)
-{
-	struct nsb_jcur c;
-
-	if (!nsb_j_member(obj, key, &c))
-		return 0;
-	return nsb_j_strdup(&c, ret);
-}
-
-static int opt_bool(const struct nsb_jcur *obj, const char *key, bool *ret_has, bool *ret)
-{
-	struct nsb_jcur c;
-	int r;
-
-	if (!nsb_j_member(obj, key, &c))
-		return 0;
-	r = nsb_j_bool(&c, ret);
-	if (r >= 0 && ret_has)
-		*ret_has = true;
-	return r;
-}
-
-static int opt_i64(const struct nsb_jcur *obj, const char *key, int64_t min, int64_t max,
-                   struct nsb_oci_i64 *ret)
-{
-	struct nsb_jcur c;
-	int r;
-
-	if (!nsb_j_member(obj, key, &c))
-		return 0;
-	r = nsb_j_int(&c, min, max, &ret->v);
-	if (r >= 0)
-		ret->set = true;
-	return r;
-}
-
-static int opt_u64(const struct nsb_jcur *obj, const char *key, uint64_t max,
-                   struct nsb_oci_u64 *ret)
-{
-	struct nsb_jcur c;
-	int r;
-
-	if (!nsb_j_member(obj, key, &c))
-		return 0;
-	r = nsb_j_uint(&c, max, &ret->v);
-	if (r >= 0)
-		ret->set = true;
-	return r;
-}
-
-static int req_u32(const struct nsb_jcur *obj, const char *key, uint32_t *ret)
-{
-	struct nsb_jcur c;
-	uint64_t v;
-	int r;
-
-	r = need(obj, key, &c);
-	if (r < 0)
-		return r;
-	r = nsb_j_uint(&c, UINT32_MAX, &v);
-	if (r >= 0)
-		*ret = (uint32_t)v;
-	return r;
-}
-
-static int check_abs_path(const struct nsb_jcur *c, const char *s)
-{
-	if (s[0] != '/')
-		return nsb_j_err(c, "must be an absolute path");
-	if (strlen(s) >= PATH_MAX)
-		return nsb_j_errp(c, "longer than %d bytes", PATH_MAX - 1);
-	return 0;
-}
-
-static int abs_path(const struct nsb_jcur *c, char **ret)
-{
-	const char *s;
-	int r;
-
-	r = nsb_j_string(c, &s);
-	if (r < 0)
-		return r;
-	r = check_abs_path(c, s);
-	if (r < 0)
-		return r;
-	return nsb_j_strdup(c, ret);
-}
-
-/* An array of strings; each checked by check (may be NULL). */
-static int strv_parse(const struct nsb_jcur *c, int (*check)(const struct nsb_jcur *, const char *),
-                      struct nsb_strv *ret)
-{
-	size_t n;
-	int r;
-
-	r = nsb_j_array(c, NSB_OCI_MAX_ITEMS, &n);
-	if (r < 0)
-		return r;
-	r = alloc_n(c, n + 1, sizeof(char *), &ret->v);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++) {
-		struct nsb_jcur e;
-		const char *s;
-
-		nsb_j_element(c, i, &e);
-		r = nsb_j_string(&e, &s);
-		if (r < 0)
-			return r;
-		if (check) {
-			r = check(&e, s);
-			if (r < 0)
-				return r;
-		}
-		ret->v[i] = strdup(s);
-		if (!ret->v[i])
-			return oom(c);
-		ret->n++;
-	}
-	return 0;
-}
-
-static int opt_strv(const struct nsb_jcur *obj, const char *key,
-                    int (*check)(const struct nsb_jcur *, const char *), struct nsb_strv *ret)
-{
-	struct nsb_jcur c;
-
-	if (!nsb_j_member(obj, key, &c))
-		return 0;
-	return strv_parse(&c, check, ret);
-}
-
-typedef int map_check_fn(const struct nsb_jcur *val, const char *key, const char *value,
-                         const void *data);
-
-struct map_ctx {
-	struct nsb_oci_map *m;
-	map_check_fn *check;
-	const void *data;
-};
-
-static int map_one(const char *key, const struct nsb_jcur *val, void *data)
-{
-	struct map_ctx *ctx = data;
-	struct nsb_oci_kv *kv = &ctx->m->v[ctx->m->n];
-	const char *s;
-	int r;
-
-	if (!*key)
-		return nsb_j_errp(val->up, "empty key");
-	r = nsb_j_string(val, &s);
-	if (r < 0)
-		return r;
-	if (ctx->check) {
-		r = ctx->check(val, key, s, ctx->data);
-		if (r < 0)
-			return r;
-	}
-	kv->key = strdup(key);
-	kv->value = strdup(s);
-	if (!kv->key || !kv->value) {
-		free(kv->key);
-		free(kv->value);
-		return oom(val);
-	}
-	ctx->m->n++;
-	return 0;
-}
-
-/* An object of string values. */
-static int map_parse(const struct nsb_jcur *c, map_check_fn *check, const void *data,
-                     struct nsb_oci_map *ret)
-{
-	struct map_ctx ctx = {.m = ret, .check = check, .data = data};
-	size_t n;
-	int r;
-
-	r = nsb_j_object(c);
-	if (r < 0)
-		return r;
-	n = nsb_j_n_members(c);
-	if (n > NSB_OCI_MAX_ITEMS)
-		return nsb_j_errp(c, "too many members: %zu (at most %d)", n, NSB_OCI_MAX_ITEMS);
-	r = alloc_n(c, n, sizeof(*ret->v), &ret->v);
-	if (r < 0)
-		return r;
-	return nsb_j_foreach(c, map_one, &ctx);
-}
-
-/* Look s up in a NULL-terminated name table. */
-static int lookup(const char *const *names, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (names[i] && strcmp(names[i], s) == 0)
-			return (int)i;
-	return -1;
-}
-
-static int enum_parse(const struct nsb_jcur *c, const char *const *names, size_t n,
-                      const char *what, int *ret)
-{
-	const char *s;
-	int i, r;
-
-	r = nsb_j_string(c, &s);
-	if (r < 0)
-		return r;
-	i = lookup(names, n, s);
-	if (i < 0)
-		return nsb_j_err(c, "unknown %s", what);
-	*ret = i;
-	return 0;
-}
-
-/* --- id mappings ------------------------------------------------------------- */
-
-static int idmaps_parse(const struct nsb_jcur *c, struct nsb_oci_idmaps *ret)
-{
-	size_t n;
-	int r;
-
-	r = nsb_j_array(c, NSB_OCI_MAX_IDMAP, &n);
-	if (r < 0)
-		return r;
-	r = alloc_n(c, n, sizeof(*ret->v), &ret->v);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++) {
-		struct nsb_oci_idmap *m = &ret->v[i];
-		struct nsb_jcur e, sz;
-
-		nsb_j_element(c, i, &e);
-		r = nsb_j_object(&e);
-		if (r >= 0)
-			r = req_u32(&e, "containerID", &m->container_id);
-		if (r >= 0)
-			r = req_u32(&e, "hostID", &m->host_id);
-		if (r >= 0)
-			r = req_u32(&e, "size", &m->size);
-		if (r < 0)
-			return r;
-		nsb_j_member(&e, "size", &sz);
-		if (m->size == 0)
-			return nsb_j_err(&sz, "must be at least 1");
-		if ((uint64_t)m->container_id + m->size > (uint64_t)UINT32_MAX + 1 ||
-		    (uint64_t)m->host_id + m->size > (uint64_t)UINT32_MAX + 1)
-			return nsb_j_err(&sz, "the range goes past 4294967295");
-		for (size_t k = 0; k < i; k++) {
-			const struct nsb_oci_idmap *o = &ret->v[k];
-
-			if (m->container_id < (uint64_t)o->container_id + o->size &&
-			    o->container_id < (uint64_t)m->container_id + m->size)
-				return nsb_j_errp(&e, "overlaps the container ids of [%zu]", k);
-		}
-		ret->n++;
-	}
-	return 0;
-}
 
 /* --- mounts ------------------------------------------------------------------ */
 
@@ -453,7 +147,7 @@ static int data_append(const struct nsb_jcur *c, char **data, const char *w)
 		return nsb_j_errp(c->up, "filesystem options longer than 65535 bytes");
 	n = realloc(*data, old + add + 2);
 	if (!n)
-		return oom(c);
+		return nsb_sp_oom(c);
 	if (old)
 		n[old++] = ',';
 	memcpy(n + old, w, add + 1);
@@ -570,7 +264,7 @@ static int mount_parse(const struct nsb_jcur *c, struct nsb_oci_mount *m)
 	r = nsb_j_object(c);
 	if (r < 0)
 		return r;
-	r = need(c, "destination", &d);
+	r = nsb_sp_need(c, "destination", &d);
 	if (r < 0)
 		return r;
 	r = nsb_j_string(&d, &dest);
@@ -583,12 +277,12 @@ static int mount_parse(const struct nsb_jcur *c, struct nsb_oci_mount *m)
 	/* Relative destinations are relative to "/", as runc takes them. */
 	if (asprintf(&m->destination, "%s%s", dest[0] == '/' ? "" : "/", dest) < 0) {
 		m->destination = NULL;
-		return oom(c);
+		return nsb_sp_oom(c);
 	}
-	r = opt_str(c, "source", &m->source);
+	r = nsb_sp_opt_str(c, "source", &m->source);
 	if (r < 0)
 		return r;
-	r = opt_str(c, "type", &m->fstype);
+	r = nsb_sp_opt_str(c, "type", &m->fstype);
 	if (r < 0)
 		return r;
 	if (nsb_j_member(c, "options", &o)) {
@@ -642,12 +336,12 @@ static int mount_parse(const struct nsb_jcur *c, struct nsb_oci_mount *m)
 	has_um = nsb_j_member(c, "uidMappings", &um);
 	has_gm = nsb_j_member(c, "gidMappings", &gm);
 	if (has_um) {
-		r = idmaps_parse(&um, &m->uid_mappings);
+		r = nsb_sp_idmaps_parse(&um, &m->uid_mappings);
 		if (r < 0)
 			return r;
 	}
 	if (has_gm) {
-		r = idmaps_parse(&gm, &m->gid_mappings);
+		r = nsb_sp_idmaps_parse(&gm, &m->gid_mappings);
 		if (r < 0)
 			return r;
 	}
@@ -671,7 +365,7 @@ static int mounts_parse(const struct nsb_jcur *root, struct nsb_oci_spec *s)
 	r = nsb_j_array(&c, NSB_OCI_MAX_ITEMS, &n);
 	if (r < 0)
 		return r;
-	r = alloc_n(&c, n, sizeof(*s->mounts), &s->mounts);
+	r = nsb_sp_alloc_n(&c, n, sizeof(*s->mounts), &s->mounts);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
@@ -772,7 +466,7 @@ static int caps_parse(const struct nsb_jcur *c, struct nsb_oci_process *p)
 			r = nsb_j_string(&e, &s);
 			if (r < 0)
 				return r;
-			cap = lookup(cap_names, NSB_ELEMENTSOF(cap_names), s);
+			cap = nsb_sp_lookup(cap_names, NSB_ELEMENTSOF(cap_names), s);
 			if (cap < 0)
 				return nsb_j_err(&e, "unknown capability");
 			p->caps[set] |= UINT64_C(1) << cap;
@@ -803,7 +497,7 @@ static int rlimits_parse(const struct nsb_jcur *c, struct nsb_oci_process *p)
 	r = nsb_j_array(c, 64, &n);
 	if (r < 0)
 		return r;
-	r = alloc_n(c, n, sizeof(*p->rlimits), &p->rlimits);
+	r = nsb_sp_alloc_n(c, n, sizeof(*p->rlimits), &p->rlimits);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
@@ -815,7 +509,7 @@ static int rlimits_parse(const struct nsb_jcur *c, struct nsb_oci_process *p)
 		nsb_j_element(c, i, &e);
 		r = nsb_j_object(&e);
 		if (r >= 0)
-			r = need(&e, "type", &t);
+			r = nsb_sp_need(&e, "type", &t);
 		if (r >= 0)
 			r = nsb_j_string(&t, &name);
 		if (r < 0)
@@ -829,11 +523,11 @@ static int rlimits_parse(const struct nsb_jcur *c, struct nsb_oci_process *p)
 		for (size_t j = 0; j < i; j++)
 			if (p->rlimits[j].resource == l->resource)
 				return nsb_j_err(&t, "resource limit given twice");
-		r = need(&e, "soft", &soft);
+		r = nsb_sp_need(&e, "soft", &soft);
 		if (r >= 0)
 			r = nsb_j_uint(&soft, UINT64_MAX, &l->soft);
 		if (r >= 0)
-			r = need(&e, "hard", &hard);
+			r = nsb_sp_need(&e, "hard", &hard);
 		if (r >= 0)
 			r = nsb_j_uint(&hard, UINT64_MAX, &l->hard);
 		if (r < 0)
@@ -895,7 +589,7 @@ static int user_parse(const struct nsb_jcur *c, struct nsb_oci_process *p)
 		r = nsb_j_array(&v, NSB_OCI_MAX_ITEMS, &n);
 		if (r < 0)
 			return r;
-		r = alloc_n(&v, n, sizeof(uint32_t), &p->additional_gids);
+		r = nsb_sp_alloc_n(&v, n, sizeof(uint32_t), &p->additional_gids);
 		if (r < 0)
 			return r;
 		for (size_t i = 0; i < n; i++) {
@@ -936,18 +630,18 @@ static int scheduler_parse(const struct nsb_jcur *c, struct nsb_oci_process *p)
 	r = nsb_j_object(c);
 	if (r < 0)
 		return r;
-	r = need(c, "policy", &v);
+	r = nsb_sp_need(c, "policy", &v);
 	if (r >= 0)
-		r = enum_parse(&v, sched_policy_names, NSB_ELEMENTSOF(sched_policy_names),
-		               "scheduling policy", &policy);
+		r = nsb_sp_enum_parse(&v, sched_policy_names, NSB_ELEMENTSOF(sched_policy_names),
+		                      "scheduling policy", &policy);
 	if (r < 0)
 		return r;
 	if (policy == SCHED_ISO_VALUE)
 		return nsb_j_err(&v, "not supported by Linux");
 	p->sched_policy = policy; /* the names are in SCHED_* order */
-	r = opt_i64(c, "nice", -20, 19, &nice);
+	r = nsb_sp_opt_i64(c, "nice", -20, 19, &nice);
 	if (r >= 0)
-		r = opt_i64(c, "priority", 0, 99, &prio);
+		r = nsb_sp_opt_i64(c, "priority", 0, 99, &prio);
 	if (r < 0)
 		return r;
 	p->sched_nice = (int)nice.v;
@@ -967,23 +661,24 @@ static int scheduler_parse(const struct nsb_jcur *c, struct nsb_oci_process *p)
 			int f;
 
 			nsb_j_element(&v, i, &e);
-			r = enum_parse(&e, sched_flag_names, NSB_ELEMENTSOF(sched_flag_names),
-			               "scheduler flag", &f);
+			r = nsb_sp_enum_parse(&e, sched_flag_names,
+			                      NSB_ELEMENTSOF(sched_flag_names), "scheduler flag",
+			                      &f);
 			if (r >= 0)
 				p->sched_flags |= UINT64_C(1) << f;
 		}
 		if (r < 0)
 			return r;
 	}
-	r = opt_u64(c, "runtime", UINT64_MAX, &x);
+	r = nsb_sp_opt_u64(c, "runtime", UINT64_MAX, &x);
 	p->sched_runtime = x.v;
 	x = (struct nsb_oci_u64){0};
 	if (r >= 0)
-		r = opt_u64(c, "deadline", UINT64_MAX, &x);
+		r = nsb_sp_opt_u64(c, "deadline", UINT64_MAX, &x);
 	p->sched_deadline = x.v;
 	x = (struct nsb_oci_u64){0};
 	if (r >= 0)
-		r = opt_u64(c, "period", UINT64_MAX, &x);
+		r = nsb_sp_opt_u64(c, "period", UINT64_MAX, &x);
 	p->sched_period = x.v;
 	if (r < 0)
 		return r;
@@ -1001,7 +696,7 @@ static int process_fields(const struct nsb_jcur *c, struct nsb_oci_process *p)
 	r = nsb_j_object(c);
 	if (r < 0)
 		return r;
-	r = opt_bool(c, "terminal", NULL, &p->terminal);
+	r = nsb_sp_opt_bool(c, "terminal", NULL, &p->terminal);
 	if (r < 0)
 		return r;
 	if (nsb_j_member(c, "consoleSize", &v)) {
@@ -1010,11 +705,11 @@ static int process_fields(const struct nsb_jcur *c, struct nsb_oci_process *p)
 
 		r = nsb_j_object(&v);
 		if (r >= 0)
-			r = need(&v, "height", &h);
+			r = nsb_sp_need(&v, "height", &h);
 		if (r >= 0)
 			r = nsb_j_uint(&h, 65535, &hv);
 		if (r >= 0)
-			r = need(&v, "width", &w);
+			r = nsb_sp_need(&v, "width", &w);
 		if (r >= 0)
 			r = nsb_j_uint(&w, 65535, &wv);
 		if (r < 0)
@@ -1028,9 +723,9 @@ static int process_fields(const struct nsb_jcur *c, struct nsb_oci_process *p)
 		if (r < 0)
 			return r;
 	}
-	r = need(c, "args", &v);
+	r = nsb_sp_need(c, "args", &v);
 	if (r >= 0)
-		r = strv_parse(&v, NULL, &p->args);
+		r = nsb_sp_strv_parse(&v, NULL, &p->args);
 	if (r < 0)
 		return r;
 	if (p->args.n == 0)
@@ -1041,12 +736,12 @@ static int process_fields(const struct nsb_jcur *c, struct nsb_oci_process *p)
 		nsb_j_element(&v, 0, &e);
 		return nsb_j_err(&e, "the program name must not be empty");
 	}
-	r = opt_strv(c, "env", env_check, &p->env);
+	r = nsb_sp_opt_strv(c, "env", env_check, &p->env);
 	if (r < 0)
 		return r;
-	r = need(c, "cwd", &v);
+	r = nsb_sp_need(c, "cwd", &v);
 	if (r >= 0)
-		r = abs_path(&v, &p->cwd);
+		r = nsb_sp_abs_path(&v, &p->cwd);
 	if (r < 0)
 		return r;
 	if (nsb_j_member(c, "capabilities", &v)) {
@@ -1059,7 +754,7 @@ static int process_fields(const struct nsb_jcur *c, struct nsb_oci_process *p)
 		if (r < 0)
 			return r;
 	}
-	r = opt_bool(c, "noNewPrivileges", NULL, &p->no_new_privileges);
+	r = nsb_sp_opt_bool(c, "noNewPrivileges", NULL, &p->no_new_privileges);
 	if (r < 0)
 		return r;
 	if (nsb_j_member(c, "oomScoreAdj", &v)) {
@@ -1071,9 +766,9 @@ static int process_fields(const struct nsb_jcur *c, struct nsb_oci_process *p)
 		p->has_oom_score_adj = true;
 		p->oom_score_adj = (int)x;
 	}
-	r = opt_str(c, "selinuxLabel", &p->selinux_label);
+	r = nsb_sp_opt_str(c, "selinuxLabel", &p->selinux_label);
 	if (r >= 0)
-		r = opt_str(c, "apparmorProfile", &p->apparmor_profile);
+		r = nsb_sp_opt_str(c, "apparmorProfile", &p->apparmor_profile);
 	if (r < 0)
 		return r;
 	if (nsb_j_member(c, "ioPriority", &v)) {
@@ -1083,12 +778,12 @@ static int process_fields(const struct nsb_jcur *c, struct nsb_oci_process *p)
 
 		r = nsb_j_object(&v);
 		if (r >= 0)
-			r = need(&v, "class", &cl);
+			r = nsb_sp_need(&v, "class", &cl);
 		if (r >= 0)
-			r = enum_parse(&cl, ioprio_names, NSB_ELEMENTSOF(ioprio_names),
-			               "I/O priority class", &cls);
+			r = nsb_sp_enum_parse(&cl, ioprio_names, NSB_ELEMENTSOF(ioprio_names),
+			                      "I/O priority class", &cls);
 		if (r >= 0)
-			r = opt_i64(&v, "priority", 0, 7, &prio);
+			r = nsb_sp_opt_i64(&v, "priority", 0, 7, &prio);
 		if (r < 0)
 			return r;
 		p->has_io_priority = true;
@@ -1108,8 +803,8 @@ static int process_fields(const struct nsb_jcur *c, struct nsb_oci_process *p)
 void nsb_oci_process_free(struct nsb_oci_process *p)
 {
 	free(p->additional_gids);
-	strv_free(&p->args);
-	strv_free(&p->env);
+	nsb_sp_strv_free(&p->args);
+	nsb_sp_strv_free(&p->env);
 	free(p->cwd);
 	free(p->rlimits);
 	free(p->selinux_label);
@@ -1140,14 +835,14 @@ static int hook_parse(const struct nsb_jcur *c, struct nsb_oci_hook *h)
 
 	r = nsb_j_object(c);
 	if (r >= 0)
-		r = need(c, "path", &v);
+		r = nsb_sp_need(c, "path", &v);
 	if (r >= 0)
-		r = abs_path(&v, &h->path);
+		r = nsb_sp_abs_path(&v, &h->path);
 	if (r >= 0)
-		r = opt_strv(c, "args", NULL, &h->args);
+		r = nsb_sp_opt_strv(c, "args", NULL, &h->args);
 	if (r >= 0 && nsb_j_member(c, "env", &v)) {
 		h->has_env = true;
-		r = strv_parse(&v, env_check, &h->env);
+		r = nsb_sp_strv_parse(&v, env_check, &h->env);
 	}
 	if (r < 0)
 		return r;
@@ -1181,7 +876,7 @@ static int hooks_parse(const struct nsb_jcur *root, struct nsb_oci_spec *s)
 			continue;
 		r = nsb_j_array(&a, 1024, &n);
 		if (r >= 0)
-			r = alloc_n(&a, n, sizeof(*hs->v), &hs->v);
+			r = nsb_sp_alloc_n(&a, n, sizeof(*hs->v), &hs->v);
 		if (r < 0)
 			return r;
 		for (size_t i = 0; i < n; i++) {
@@ -1195,1059 +890,6 @@ static int hooks_parse(const struct nsb_jcur *root, struct nsb_oci_spec *s)
 		}
 	}
 	return 0;
-}
-
-/* --- linux: namespaces, devices, sysctl ------------------------------------------- */
-
-static const char *const ns_names[NSB_OCI_NS_N] = {
-        [NSB_OCI_NS_MOUNT] = "mount",     [NSB_OCI_NS_PID] = "pid",
-        [NSB_OCI_NS_NETWORK] = "network", [NSB_OCI_NS_UTS] = "uts",
-        [NSB_OCI_NS_IPC] = "ipc",         [NSB_OCI_NS_USER] = "user",
-        [NSB_OCI_NS_CGROUP] = "cgroup",   [NSB_OCI_NS_TIME] = "time",
-};
-
-const char *nsb_oci_ns_name(enum nsb_oci_ns ns)
-{
-	return (unsigned)ns < NSB_OCI_NS_N ? ns_names[ns] : NULL;
-}
-
-static int namespaces_parse(const struct nsb_jcur *c, struct nsb_oci_linux *l)
-{
-	size_t n;
-	int r;
-
-	r = nsb_j_array(c, 64, &n);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++) {
-		struct nsb_jcur e, t, p;
-		int type;
-
-		nsb_j_element(c, i, &e);
-		r = nsb_j_object(&e);
-		if (r >= 0)
-			r = need(&e, "type", &t);
-		if (r >= 0)
-			r = enum_parse(&t, ns_names, NSB_OCI_NS_N, "namespace type", &type);
-		if (r < 0)
-			return r;
-		if (l->ns[type].present)
-			return nsb_j_err(&t, "namespace type given twice");
-		l->ns[type].present = true;
-		if (nsb_j_member(&e, "path", &p)) {
-			r = abs_path(&p, &l->ns[type].path);
-			if (r < 0)
-				return r;
-		}
-	}
-	return 0;
-}
-
-static int dev_number(const struct nsb_jcur *obj, const char *key, bool required, int64_t *ret)
-{
-	struct nsb_jcur v;
-
-	if (!nsb_j_member(obj, key, &v)) {
-		if (required)
-			return missing(obj, key);
-		return 0;
-	}
-	return nsb_j_int(&v, 0, UINT32_MAX, ret);
-}
-
-static int devices_parse(const struct nsb_jcur *c, struct nsb_oci_linux *l)
-{
-	size_t n;
-	int r;
-
-	r = nsb_j_array(c, NSB_OCI_MAX_ITEMS, &n);
-	if (r >= 0)
-		r = alloc_n(c, n, sizeof(*l->devices), &l->devices);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++) {
-		struct nsb_oci_device *d = &l->devices[i];
-		struct nsb_jcur e, t, v;
-		const char *ts;
-
-		nsb_j_element(c, i, &e);
-		l->n_devices++;
-		r = nsb_j_object(&e);
-		if (r >= 0)
-			r = need(&e, "type", &t);
-		if (r >= 0)
-			r = nsb_j_string(&t, &ts);
-		if (r < 0)
-			return r;
-		if (strlen(ts) != 1 || !strchr("cbup", ts[0]))
-			return nsb_j_err(&t, "must be c, b, u or p");
-		d->type = ts[0];
-		r = need(&e, "path", &v);
-		if (r >= 0)
-			r = abs_path(&v, &d->path);
-		if (r >= 0)
-			r = dev_number(&e, "major", d->type != 'p', &d->major);
-		if (r >= 0)
-			r = dev_number(&e, "minor", d->type != 'p', &d->minor);
-		if (r < 0)
-			return r;
-		if (nsb_j_member(&e, "fileMode", &v)) {
-			uint64_t m;
-
-			/* Podman passes st_mode, file type bits included:
-			 * only the permission bits are used. */
-			r = nsb_j_uint(&v, UINT32_MAX, &m);
-			if (r < 0)
-				return r;
-			d->has_file_mode = true;
-			d->file_mode = (mode_t)(m & 0777);
-		}
-		if (nsb_j_member(&e, "uid", &v)) {
-			uint64_t x;
-
-			r = nsb_j_uint(&v, UINT32_MAX - 1, &x);
-			if (r < 0)
-				return r;
-			d->has_uid = true;
-			d->uid = (uint32_t)x;
-		}
-		if (nsb_j_member(&e, "gid", &v)) {
-			uint64_t x;
-
-			r = nsb_j_uint(&v, UINT32_MAX - 1, &x);
-			if (r < 0)
-				return r;
-			d->has_gid = true;
-			d->gid = (uint32_t)x;
-		}
-	}
-	return 0;
-}
-
-static bool has_prefix(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
-}
-
-/* The namespace that owns a sysctl, or -1 if it belongs to the host. */
-static int sysctl_namespace(const char *key)
-{
-	static const char *const ipc[] = {
-	        "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
-	        "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
-	};
-	char k[256];
-	size_t i;
-
-	snprintf(k, sizeof(k), "%s", key);
-	for (i = 0; k[i]; i++)
-		if (k[i] == '/')
-			k[i] = '.';
-	for (i = 0; i < NSB_ELEMENTSOF(ipc); i++)
-		if (strcmp(k, ipc[i]) == 0)
-			return NSB_OCI_NS_IPC;
-	if (has_prefix(k, "fs.mqueue."))
-		return NSB_OCI_NS_IPC;
-	if (strcmp(k, "kernel.hostname") == 0 || strcmp(k, "kernel.domainname") == 0)
-		return NSB_OCI_NS_UTS;
-	if (has_prefix(k, "net."))
-		return NSB_OCI_NS_NETWORK;
-	return -1;
-}
-
-static int sysctl_check(const struct nsb_jcur *val, const char *key, const char *value,
-                        const void *data)
-{
-	const struct nsb_oci_linux *l = data;
-	size_t len = strlen(key);
-	int ns;
-
-	if (len > 200)
-		return nsb_j_errp(val, "name longer than 200 bytes");
-	for (const char *p = key; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || strchr("_-./", *p)))
-			return nsb_j_errp(val, "not a sysctl name");
-	if (key[0] == '.' || key[0] == '/' || key[len - 1] == '.' || key[len - 1] == '/' ||
-	    strstr(key, "..") || strstr(key, "//") || strstr(key, "/.") || strstr(key, "./"))
-		return nsb_j_errp(val, "not a sysctl name");
-	ns = sysctl_namespace(key);
-	if (ns < 0)
-		return nsb_j_errp(val, "not namespaced: it would change the host");
-	/* A namespace joined by path is fine (podman joins the network
-	 * namespace it made); phase 2 refuses the host's own. */
-	if (!l->ns[ns].present)
-		return nsb_j_errp(val, "needs a %s namespace in linux.namespaces", ns_names[ns]);
-	if (strchr(value, '\n'))
-		return nsb_j_err(val, "must be one line");
-	return 0;
-}
-
-/* --- resources ------------------------------------------------------------------- */
-
-static int dev_rules_parse(const struct nsb_jcur *c, struct nsb_oci_resources *res)
-{
-	size_t n;
-	int r;
-
-	r = nsb_j_array(c, NSB_OCI_MAX_ITEMS, &n);
-	if (r >= 0)
-		r = alloc_n(c, n, sizeof(*res->devices), &res->devices);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++) {
-		struct nsb_oci_dev_rule *d = &res->devices[i];
-		struct nsb_jcur e, v;
-
-		nsb_j_element(c, i, &e);
-		r = nsb_j_object(&e);
-		if (r >= 0)
-			r = need(&e, "allow", &v);
-		if (r >= 0)
-			r = nsb_j_bool(&v, &d->allow);
-		if (r < 0)
-			return r;
-		d->type = 'a';
-		if (nsb_j_member(&e, "type", &v)) {
-			const char *t;
-
-			r = nsb_j_string(&v, &t);
-			if (r < 0)
-				return r;
-			if (strlen(t) != 1 || !strchr("acb", t[0]))
-				return nsb_j_err(&v, "must be a, c or b");
-			d->type = t[0];
-		}
-		d->major = d->minor = -1;
-		if (nsb_j_member(&e, "major", &v)) {
-			r = nsb_j_int(&v, -1, UINT32_MAX, &d->major);
-			if (r < 0)
-				return r;
-		}
-		if (nsb_j_member(&e, "minor", &v)) {
-			r = nsb_j_int(&v, -1, UINT32_MAX, &d->minor);
-			if (r < 0)
-				return r;
-		}
-		d->access = NSB_OCI_DEV_READ | NSB_OCI_DEV_WRITE | NSB_OCI_DEV_MKNOD;
-		if (nsb_j_member(&e, "access", &v)) {
-			const char *a;
-
-			r = nsb_j_string(&v, &a);
-			if (r < 0)
-				return r;
-			d->access = 0;
-			for (const char *p = a; *p; p++) {
-				unsigned bit = *p == 'r'   ? NSB_OCI_DEV_READ
-				               : *p == 'w' ? NSB_OCI_DEV_WRITE
-				               : *p == 'm' ? NSB_OCI_DEV_MKNOD
-				                           : 0;
-
-				if (!bit || (d->access & bit))
-					return nsb_j_err(&v, "must be letters of rwm, each once");
-				d->access |= bit;
-			}
-			if (!d->access)
-				return nsb_j_err(&v, "must be letters of rwm, each once");
-		}
-		res->n_devices++;
-	}
-	return 0;
-}
-
-static int memory_parse(const struct nsb_jcur *c, struct nsb_oci_resources *res)
-{
-	int r;
-
-	r = nsb_j_object(c);
-	if (r >= 0)
-		r = opt_i64(c, "limit", -1, INT64_MAX, &res->memory.limit);
-	if (r >= 0)
-		r = opt_i64(c, "reservation", -1, INT64_MAX, &res->memory.reservation);
-	if (r >= 0)
-		r = opt_i64(c, "swap", -1, INT64_MAX, &res->memory.swap);
-	if (r >= 0)
-		r = opt_i64(c, "kernel", -1, INT64_MAX, &res->memory.kernel);
-	if (r >= 0)
-		r = opt_i64(c, "kernelTCP", -1, INT64_MAX, &res->memory.kernel_tcp);
-	if (r >= 0)
-		r = opt_u64(c, "swappiness", 100, &res->memory.swappiness);
-	if (r >= 0)
-		r = opt_bool(c, "disableOOMKiller", &res->memory.has_disable_oom_killer,
-		             &res->memory.disable_oom_killer);
-	if (r >= 0)
-		r = opt_bool(c, "useHierarchy", &res->memory.has_use_hierarchy,
-		             &res->memory.use_hierarchy);
-	if (r >= 0)
-		r = opt_bool(c, "checkBeforeUpdate", NULL, &res->memory.check_before_update);
-	if (r < 0)
-		return r;
-	if (res->memory.limit.set && res->memory.swap.set && res->memory.limit.v > 0 &&
-	    res->memory.swap.v > 0 && res->memory.swap.v < res->memory.limit.v) {
-		struct nsb_jcur v;
-
-		nsb_j_member(c, "swap", &v);
-		return nsb_j_err(&v, "memory+swap must not be below the memory limit (%" PRId64 ")",
-		                 res->memory.limit.v);
-	}
-	return 0;
-}
-
-static int cpuset_check(const struct nsb_jcur *c, const char *s)
-{
-	/* "0-3,5,7-8": digits, commas and dashes. */
-	for (const char *p = s; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || *p == ',' || *p == '-'))
-			return nsb_j_err(c, "must be a list like 0-3,5");
-	return 0;
-}
-
-static int cpu_parse(const struct nsb_jcur *c, struct nsb_oci_resources *res)
-{
-	struct nsb_jcur v;
-	int r;
-
-	r = nsb_j_object(c);
-	if (r >= 0)
-		r = opt_u64(c, "shares", UINT64_MAX, &res->cpu.shares);
-	if (r >= 0)
-		r = opt_i64(c, "quota", INT64_MIN, INT64_MAX, &res->cpu.quota);
-	if (r >= 0)
-		r = opt_u64(c, "burst", UINT64_MAX, &res->cpu.burst);
-	if (r >= 0)
-		r = opt_u64(c, "period", UINT64_MAX, &res->cpu.period);
-	if (r >= 0)
-		r = opt_i64(c, "realtimeRuntime", INT64_MIN, INT64_MAX, &res->cpu.realtime_runtime);
-	if (r >= 0)
-		r = opt_u64(c, "realtimePeriod", UINT64_MAX, &res->cpu.realtime_period);
-	if (r >= 0)
-		r = opt_i64(c, "idle", 0, 1, &res->cpu.idle);
-	if (r >= 0 && nsb_j_member(c, "cpus", &v)) {
-		r = nsb_j_strdup(&v, &res->cpu.cpus);
-		if (r >= 0)
-			r = cpuset_check(&v, res->cpu.cpus);
-	}
-	if (r >= 0 && nsb_j_member(c, "mems", &v)) {
-		r = nsb_j_strdup(&v, &res->cpu.mems);
-		if (r >= 0)
-			r = cpuset_check(&v, res->cpu.mems);
-	}
-	return r;
-}
-
-static int blkio_devs_parse(const struct nsb_jcur *obj, const char *key, bool weights,
-                            struct nsb_oci_blkio_devs *ret)
-{
-	struct nsb_jcur c;
-	size_t n;
-	int r;
-
-	if (!nsb_j_member(obj, key, &c))
-		return 0;
-	r = nsb_j_array(&c, 1024, &n);
-	if (r >= 0)
-		r = alloc_n(&c, n, sizeof(*ret->v), &ret->v);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++) {
-		struct nsb_oci_blkio_dev *d = &ret->v[i];
-		struct nsb_jcur e;
-		struct nsb_oci_u64 rate = {0};
-
-		nsb_j_element(&c, i, &e);
-		r = nsb_j_object(&e);
-		if (r >= 0)
-			r = dev_number(&e, "major", true, &d->major);
-		if (r >= 0)
-			r = dev_number(&e, "minor", true, &d->minor);
-		if (r >= 0 && weights)
-			r = opt_u64(&e, "weight", 1000, &d->weight);
-		if (r >= 0 && weights)
-			r = opt_u64(&e, "leafWeight", 1000, &d->leaf_weight);
-		if (r >= 0 && !weights)
-			r = opt_u64(&e, "rate", UINT64_MAX, &rate);
-		if (r < 0)
-			return r;
-		d->rate = rate.v;
-		ret->n++;
-	}
-	return 0;
-}
-
-static int blkio_parse(const struct nsb_jcur *c, struct nsb_oci_resources *res)
-{
-	int r;
-
-	r = nsb_j_object(c);
-	if (r >= 0)
-		r = opt_u64(c, "weight", 1000, &res->blkio.weight);
-	if (r >= 0)
-		r = opt_u64(c, "leafWeight", 1000, &res->blkio.leaf_weight);
-	if (r >= 0)
-		r = blkio_devs_parse(c, "weightDevice", true, &res->blkio.weight_device);
-	if (r >= 0)
-		r = blkio_devs_parse(c, "throttleReadBpsDevice", false,
-		                     &res->blkio.throttle_read_bps);
-	if (r >= 0)
-		r = blkio_devs_parse(c, "throttleWriteBpsDevice", false,
-		                     &res->blkio.throttle_write_bps);
-	if (r >= 0)
-		r = blkio_devs_parse(c, "throttleReadIOPSDevice", false,
-		                     &res->blkio.throttle_read_iops);
-	if (r >= 0)
-		r = blkio_devs_parse(c, "throttleWriteIOPSDevice", false,
-		                     &res->blkio.throttle_write_iops);
-	return r;
-}
-
-static int page_size_check(const struct nsb_jcur *c, const char *s)
-{
-	size_t n = strlen(s), i = 0;
-
-	if (n < 3 || n > 16 || s[0] < '1' || s[0] > '9')
-		goto bad;
-	while (i < n - 2 && s[i] >= '0' && s[i] <= '9')
-		i++;
-	if (i != n - 2 || !strchr("KMG", s[n - 2]) || s[n - 1] != 'B')
-		goto bad;
-	return 0;
-bad:
-	return nsb_j_err(c, "must be a size like 2MB or 1GB");
-}
-
-static int hugepages_parse(const struct nsb_jcur *c, struct nsb_oci_resources *res)
-{
-	size_t n;
-	int r;
-
-	r = nsb_j_array(c, 64, &n);
-	if (r >= 0)
-		r = alloc_n(c, n, sizeof(*res->hugepages), &res->hugepages);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++) {
-		struct nsb_oci_hugepage *h = &res->hugepages[i];
-		struct nsb_jcur e, v;
-
-		nsb_j_element(c, i, &e);
-		res->n_hugepages++;
-		r = nsb_j_object(&e);
-		if (r >= 0)
-			r = need(&e, "pageSize", &v);
-		if (r >= 0)
-			r = nsb_j_strdup(&v, &h->page_size);
-		if (r >= 0)
-			r = page_size_check(&v, h->page_size);
-		if (r >= 0)
-			r = need(&e, "limit", &v);
-		if (r >= 0)
-			r = nsb_j_uint(&v, UINT64_MAX, &h->limit);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int network_parse(const struct nsb_jcur *c, struct nsb_oci_resources *res)
-{
-	struct nsb_jcur v;
-	size_t n;
-	int r;
-
-	r = nsb_j_object(c);
-	if (r >= 0)
-		r = opt_u64(c, "classID", UINT32_MAX, &res->network.class_id);
-	if (r < 0 || !nsb_j_member(c, "priorities", &v))
-		return r;
-	r = nsb_j_array(&v, 1024, &n);
-	if (r >= 0)
-		r = alloc_n(&v, n, sizeof(*res->network.priorities), &res->network.priorities);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++) {
-		struct nsb_oci_net_prio *p = &res->network.priorities[i];
-		struct nsb_jcur e, x;
-
-		nsb_j_element(&v, i, &e);
-		res->network.n_priorities++;
-		r = nsb_j_object(&e);
-		if (r >= 0)
-			r = need(&e, "name", &x);
-		if (r >= 0)
-			r = nsb_j_strdup(&x, &p->name);
-		if (r >= 0 && (!p->name[0] || strpbrk(p->name, " \n/")))
-			r = nsb_j_err(&x, "not a network interface name");
-		if (r >= 0)
-			r = req_u32(&e, "priority", &p->priority);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-struct rdma_ctx {
-	struct nsb_oci_resources *res;
-};
-
-static int rdma_one(const char *key, const struct nsb_jcur *val, void *data)
-{
-	struct nsb_oci_resources *res = data;
-	struct nsb_oci_rdma *d = &res->rdma[res->n_rdma];
-	int r;
-
-	if (!*key || strpbrk(key, " \n"))
-		return nsb_j_errp(val, "not an RDMA device name");
-	r = nsb_j_object(val);
-	if (r < 0)
-		return r;
-	d->device = strdup(key);
-	if (!d->device)
-		return oom(val);
-	res->n_rdma++;
-	r = opt_u64(val, "hcaHandles", UINT32_MAX, &d->hca_handles);
-	if (r >= 0)
-		r = opt_u64(val, "hcaObjects", UINT32_MAX, &d->hca_objects);
-	return r;
-}
-
-static int unified_check(const struct nsb_jcur *val, const char *key, const char *value,
-                         const void *data)
-{
-	/* A file name of the container's own cgroup directory. */
-	if (strchr(key, '/') || key[0] == '.' || !strchr(key, '.'))
-		return nsb_j_errp(val, "not a cgroup file name");
-	if (strncmp(key, "cgroup.", 7) == 0 && strcmp(key, "cgroup.max.depth") != 0 &&
-	    strcmp(key, "cgroup.max.descendants") != 0)
-		return nsb_j_errp(val, "cannot be set through linux.resources.unified");
-	return 0;
-}
-
-static int resources_parse(const struct nsb_jcur *c, struct nsb_oci_resources *res)
-{
-	struct nsb_jcur v;
-	int r;
-
-	r = nsb_j_object(c);
-	if (r < 0)
-		return r;
-	res->present = true;
-	if (nsb_j_member(c, "devices", &v)) {
-		r = dev_rules_parse(&v, res);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "memory", &v)) {
-		r = memory_parse(&v, res);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "cpu", &v)) {
-		r = cpu_parse(&v, res);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "pids", &v)) {
-		struct nsb_jcur lim;
-
-		r = nsb_j_object(&v);
-		if (r >= 0)
-			r = need(&v, "limit", &lim);
-		if (r >= 0)
-			r = nsb_j_int(&lim, INT64_MIN, INT64_MAX, &res->pids_limit.v);
-		if (r < 0)
-			return r;
-		res->pids_limit.set = true;
-	}
-	if (nsb_j_member(c, "blockIO", &v)) {
-		r = blkio_parse(&v, res);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "hugepageLimits", &v)) {
-		r = hugepages_parse(&v, res);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "network", &v)) {
-		r = network_parse(&v, res);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "rdma", &v)) {
-		size_t n;
-
-		r = nsb_j_object(&v);
-		if (r < 0)
-			return r;
-		n = nsb_j_n_members(&v);
-		if (n > 64)
-			return nsb_j_errp(&v, "too many devices (at most 64)");
-		r = alloc_n(&v, n, sizeof(*res->rdma), &res->rdma);
-		if (r >= 0)
-			r = nsb_j_foreach(&v, rdma_one, res);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "unified", &v)) {
-		r = map_parse(&v, unified_check, NULL, &res->unified);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-void nsb_oci_resources_free(struct nsb_oci_resources *res)
-{
-	free(res->devices);
-	free(res->cpu.cpus);
-	free(res->cpu.mems);
-	free(res->blkio.weight_device.v);
-	free(res->blkio.throttle_read_bps.v);
-	free(res->blkio.throttle_write_bps.v);
-	free(res->blkio.throttle_read_iops.v);
-	free(res->blkio.throttle_write_iops.v);
-	for (size_t i = 0; i < res->n_hugepages; i++)
-		free(res->hugepages[i].page_size);
-	free(res->hugepages);
-	for (size_t i = 0; i < res->network.n_priorities; i++)
-		free(res->network.priorities[i].name);
-	free(res->network.priorities);
-	for (size_t i = 0; i < res->n_rdma; i++)
-		free(res->rdma[i].device);
-	free(res->rdma);
-	map_free(&res->unified);
-	*res = (struct nsb_oci_resources){0};
-}
-
-/* --- seccomp ------------------------------------------------------------------------ */
-
-static const char *const sc_action_names[] = {
-        [NSB_OCI_SC_KILL] = "SCMP_ACT_KILL",
-        [NSB_OCI_SC_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
-        [NSB_OCI_SC_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
-        [NSB_OCI_SC_TRAP] = "SCMP_ACT_TRAP",
-        [NSB_OCI_SC_ERRNO] = "SCMP_ACT_ERRNO",
-        [NSB_OCI_SC_TRACE] = "SCMP_ACT_TRACE",
-        [NSB_OCI_SC_ALLOW] = "SCMP_ACT_ALLOW",
-        [NSB_OCI_SC_LOG] = "SCMP_ACT_LOG",
-        [NSB_OCI_SC_NOTIFY] = "SCMP_ACT_NOTIFY",
-};
-
-static const char *const sc_op_names[] = {
-        [NSB_OCI_SC_NE] = "SCMP_CMP_NE",
-        [NSB_OCI_SC_LT] = "SCMP_CMP_LT",
-        [NSB_OCI_SC_LE] = "SCMP_CMP_LE",
-        [NSB_OCI_SC_EQ] = "SCMP_CMP_EQ",
-        [NSB_OCI_SC_GE] = "SCMP_CMP_GE",
-        [NSB_OCI_SC_GT] = "SCMP_CMP_GT",
-        [NSB_OCI_SC_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
-};
-
-static const char *const sc_flag_names[] = {
-        "SECCOMP_FILTER_FLAG_TSYNC",
-        "SECCOMP_FILTER_FLAG_LOG",
-        "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-        "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
-};
-
-const char *const nsb_oci_seccomp_arch_names[] = {
-        "SCMP_ARCH_X86",         "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",     "SCMP_ARCH_ARM",
-        "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",    "SCMP_ARCH_MIPS",
-        "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
-        "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",         "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
-        "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",       "SCMP_ARCH_SH",      "SCMP_ARCH_SHEB",
-        "SCMP_ARCH_PARISC",      "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64", NULL,
-};
-
-const char *nsb_oci_sc_action_name(enum nsb_oci_sc_action a)
-{
-	return (unsigned)a < NSB_ELEMENTSOF(sc_action_names) ? sc_action_names[a] : NULL;
-}
-
-const char *nsb_oci_sc_op_name(enum nsb_oci_sc_op op)
-{
-	return (unsigned)op < NSB_ELEMENTSOF(sc_op_names) ? sc_op_names[op] : NULL;
-}
-
-const char *nsb_oci_sc_flag_name(unsigned bit)
-{
-	return bit < NSB_ELEMENTSOF(sc_flag_names) ? sc_flag_names[bit] : NULL;
-}
-
-static bool action_takes_errno(enum nsb_oci_sc_action a)
-{
-	return a == NSB_OCI_SC_ERRNO || a == NSB_OCI_SC_TRACE;
-}
-
-static int sc_errno(const struct nsb_jcur *obj, const char *key, enum nsb_oci_sc_action a,
-                    bool *has, uint32_t *ret)
-{
-	struct nsb_jcur v;
-	uint64_t x;
-	int r;
-
-	if (!nsb_j_member(obj, key, &v))
-		return 0;
-	r = nsb_j_uint(&v, UINT32_MAX, &x);
-	if (r < 0)
-		return r;
-	if (!action_takes_errno(a))
-		return nsb_j_err(&v, "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take a return value");
-	/* SECCOMP_RET_DATA is 16 bits; errno values are far below. */
-	if (a == NSB_OCI_SC_ERRNO && x > 4095)
-		return nsb_j_err(&v, "must be an errno value from 0 to 4095");
-	if (a == NSB_OCI_SC_TRACE && x > 65535)
-		return nsb_j_err(&v, "must be from 0 to 65535");
-	*has = true;
-	*ret = (uint32_t)x;
-	return 0;
-}
-
-static int sc_rule_parse(const struct nsb_jcur *c, struct nsb_oci_sc_rule *rule)
-{
-	struct nsb_jcur v, args;
-	int act, r;
-	size_t n;
-
-	r = nsb_j_object(c);
-	if (r >= 0)
-		r = need(c, "names", &v);
-	if (r >= 0)
-		r = strv_parse(&v, NULL, &rule->names);
-	if (r < 0)
-		return r;
-	if (rule->names.n == 0)
-		return nsb_j_errp(&v, "must not be empty");
-	for (size_t i = 0; i < rule->names.n; i++) {
-		if (!rule->names.v[i][0]) {
-			struct nsb_jcur e;
-
-			nsb_j_element(&v, i, &e);
-			return nsb_j_err(&e, "must not be empty");
-		}
-	}
-	r = need(c, "action", &v);
-	if (r >= 0)
-		r = enum_parse(&v, sc_action_names, NSB_ELEMENTSOF(sc_action_names),
-		               "seccomp action", &act);
-	if (r < 0)
-		return r;
-	rule->action = (enum nsb_oci_sc_action)act;
-	r = sc_errno(c, "errnoRet", rule->action, &rule->has_errno_ret, &rule->errno_ret);
-	if (r < 0 || !nsb_j_member(c, "args", &args))
-		return r;
-	r = nsb_j_array(&args, 64, &n);
-	if (r >= 0)
-		r = alloc_n(&args, n, sizeof(*rule->args), &rule->args);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++) {
-		struct nsb_oci_sc_arg *a = &rule->args[i];
-		struct nsb_jcur e, x;
-		uint64_t idx;
-		int op;
-
-		nsb_j_element(&args, i, &e);
-		r = nsb_j_object(&e);
-		if (r >= 0)
-			r = need(&e, "index", &x);
-		if (r >= 0)
-			r = nsb_j_uint(&x, 5, &idx);
-		if (r >= 0)
-			r = need(&e, "value", &x);
-		if (r >= 0)
-			r = nsb_j_uint(&x, UINT64_MAX, &a->value);
-		if (r >= 0 && nsb_j_member(&e, "valueTwo", &x))
-			r = nsb_j_uint(&x, UINT64_MAX, &a->value_two);
-		if (r >= 0)
-			r = need(&e, "op", &x);
-		if (r >= 0)
-			r = enum_parse(&x, sc_op_names, NSB_ELEMENTSOF(sc_op_names),
-			               "seccomp operator", &op);
-		if (r < 0)
-			return r;
-		a->index = (unsigned)idx;
-		a->op = (enum nsb_oci_sc_op)op;
-		rule->n_args++;
-	}
-	return 0;
-}
-
-static int seccomp_parse(const struct nsb_jcur *c, struct nsb_oci_seccomp *sc)
-{
-	struct nsb_jcur v;
-	bool notify = false;
-	int act, r;
-	size_t n;
-
-	r = nsb_j_object(c);
-	if (r >= 0)
-		r = need(c, "defaultAction", &v);
-	if (r >= 0)
-		r = enum_parse(&v, sc_action_names, NSB_ELEMENTSOF(sc_action_names),
-		               "seccomp action", &act);
-	if (r < 0)
-		return r;
-	sc->present = true;
-	sc->default_action = (enum nsb_oci_sc_action)act;
-	/* The runtime itself makes calls between installing the filter and
-	 * exec, which an agent could not answer for (runc refuses it too). */
-	if (sc->default_action == NSB_OCI_SC_NOTIFY)
-		return nsb_j_err(&v, "SCMP_ACT_NOTIFY cannot be the default action");
-	r = sc_errno(c, "defaultErrnoRet", sc->default_action, &sc->has_default_errno_ret,
-	             &sc->default_errno_ret);
-	if (r >= 0)
-		r = opt_strv(c, "architectures", NULL, &sc->architectures);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < sc->architectures.n; i++) {
-		if (lookup(nsb_oci_seccomp_arch_names, NSB_ELEMENTSOF(nsb_oci_seccomp_arch_names),
-		           sc->architectures.v[i]) < 0) {
-			struct nsb_jcur a, e;
-
-			nsb_j_member(c, "architectures", &a);
-			nsb_j_element(&a, i, &e);
-			return nsb_j_err(&e, "unknown architecture");
-		}
-	}
-	if (nsb_j_member(c, "flags", &v)) {
-		r = nsb_j_array(&v, 16, &n);
-		for (size_t i = 0; r >= 0 && i < n; i++) {
-			struct nsb_jcur e;
-			int f;
-
-			nsb_j_element(&v, i, &e);
-			r = enum_parse(&e, sc_flag_names, NSB_ELEMENTSOF(sc_flag_names),
-			               "seccomp flag", &f);
-			if (r >= 0)
-				sc->flags |= 1u << f;
-		}
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "listenerPath", &v)) {
-		r = abs_path(&v, &sc->listener_path);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "listenerMetadata", &v)) {
-		r = nsb_j_strdup(&v, &sc->listener_metadata);
-		if (r < 0)
-			return r;
-		if (!sc->listener_path)
-			return nsb_j_errp(&v, "only valid with listenerPath");
-	}
-	if (nsb_j_member(c, "syscalls", &v)) {
-		r = nsb_j_array(&v, NSB_OCI_MAX_ITEMS, &n);
-		if (r >= 0)
-			r = alloc_n(&v, n, sizeof(*sc->syscalls), &sc->syscalls);
-		if (r < 0)
-			return r;
-		for (size_t i = 0; i < n; i++) {
-			struct nsb_jcur e;
-
-			nsb_j_element(&v, i, &e);
-			sc->n_syscalls++;
-			r = sc_rule_parse(&e, &sc->syscalls[i]);
-			if (r < 0)
-				return r;
-			if (sc->syscalls[i].action == NSB_OCI_SC_NOTIFY)
-				notify = true;
-		}
-	}
-	if (notify && !sc->listener_path)
-		return nsb_j_errp(c, "SCMP_ACT_NOTIFY needs a listenerPath");
-	return 0;
-}
-
-static void seccomp_free(struct nsb_oci_seccomp *sc)
-{
-	strv_free(&sc->architectures);
-	free(sc->listener_path);
-	free(sc->listener_metadata);
-	for (size_t i = 0; i < sc->n_syscalls; i++) {
-		strv_free(&sc->syscalls[i].names);
-		free(sc->syscalls[i].args);
-	}
-	free(sc->syscalls);
-	*sc = (struct nsb_oci_seccomp){0};
-}
-
-/* --- linux ----------------------------------------------------------------------------- */
-
-static int abs_check(const struct nsb_jcur *c, const char *s)
-{
-	return check_abs_path(c, s);
-}
-
-static const char *const propagation_names[] = {
-        "private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable", "runbindable",
-};
-static const unsigned long propagation_values[] = {
-        MS_PRIVATE, MS_PRIVATE | MS_REC, MS_SHARED,     MS_SHARED | MS_REC,
-        MS_SLAVE,   MS_SLAVE | MS_REC,   MS_UNBINDABLE, MS_UNBINDABLE | MS_REC,
-};
-
-static int time_offsets_parse(const struct nsb_jcur *c, struct nsb_oci_linux *l)
-{
-	static const char *const clocks[2] = {"boottime", "monotonic"};
-	int r;
-
-	r = nsb_j_object(c);
-	if (r < 0)
-		return r;
-	for (int k = 0; k < 2; k++) {
-		struct nsb_jcur v;
-		struct nsb_oci_i64 secs = {0};
-		struct nsb_oci_u64 ns = {0};
-
-		if (!nsb_j_member(c, clocks[k], &v))
-			continue;
-		r = nsb_j_object(&v);
-		if (r >= 0)
-			r = opt_i64(&v, "secs", INT64_MIN, INT64_MAX, &secs);
-		if (r >= 0)
-			r = opt_u64(&v, "nanosecs", 999999999, &ns);
-		if (r < 0)
-			return r;
-		l->has_time_offsets[k] = true;
-		l->time_offset_secs[k] = secs.v;
-		l->time_offset_nsecs[k] = (uint32_t)ns.v;
-	}
-	return 0;
-}
-
-static int linux_parse(const struct nsb_jcur *c, struct nsb_oci_linux *l)
-{
-	struct nsb_jcur v;
-	int r;
-
-	r = nsb_j_object(c);
-	if (r < 0)
-		return r;
-	if (nsb_j_member(c, "namespaces", &v)) {
-		r = namespaces_parse(&v, l);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "uidMappings", &v)) {
-		r = idmaps_parse(&v, &l->uid_mappings);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "gidMappings", &v)) {
-		r = idmaps_parse(&v, &l->gid_mappings);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "devices", &v)) {
-		r = devices_parse(&v, l);
-		if (r < 0)
-			return r;
-	}
-	r = opt_strv(c, "maskedPaths", abs_check, &l->masked_paths);
-	if (r >= 0)
-		r = opt_strv(c, "readonlyPaths", abs_check, &l->readonly_paths);
-	if (r < 0)
-		return r;
-	if (nsb_j_member(c, "sysctl", &v)) {
-		r = map_parse(&v, sysctl_check, l, &l->sysctl);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "seccomp", &v)) {
-		r = seccomp_parse(&v, &l->seccomp);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "resources", &v)) {
-		r = resources_parse(&v, &l->resources);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "cgroupsPath", &v)) {
-		r = nsb_j_strdup(&v, &l->cgroups_path);
-		if (r < 0)
-			return r;
-		if (strlen(l->cgroups_path) >= PATH_MAX)
-			return nsb_j_errp(&v, "longer than %d bytes", PATH_MAX - 1);
-	}
-	if (nsb_j_member(c, "rootfsPropagation", &v)) {
-		const char *s;
-		int i;
-
-		r = nsb_j_string(&v, &s);
-		if (r < 0)
-			return r;
-		if (*s) {
-			i = lookup(propagation_names, NSB_ELEMENTSOF(propagation_names), s);
-			if (i < 0)
-				return nsb_j_err(&v,
-				                 "must be private, shared, slave or unbindable");
-			l->rootfs_propagation = propagation_values[i];
-		}
-	}
-	r = opt_str(c, "mountLabel", &l->mount_label);
-	if (r < 0)
-		return r;
-	if (nsb_j_member(c, "personality", &v)) {
-		struct nsb_jcur d, f;
-		size_t n;
-		const char *s;
-
-		r = nsb_j_object(&v);
-		if (r >= 0)
-			r = need(&v, "domain", &d);
-		if (r >= 0)
-			r = nsb_j_string(&d, &s);
-		if (r < 0)
-			return r;
-		if (strcmp(s, "LINUX") == 0)
-			l->personality = PER_LINUX;
-		else if (strcmp(s, "LINUX32") == 0)
-			l->personality = PER_LINUX32;
-		else
-			return nsb_j_err(&d, "must be LINUX or LINUX32");
-		l->has_personality = true;
-		if (nsb_j_member(&v, "flags", &f)) {
-			r = nsb_j_array(&f, 64, &n);
-			if (r < 0)
-				return r;
-			if (n > 0)
-				return nsb_j_errp(&f, "not supported");
-		}
-	}
-	if (nsb_j_member(c, "timeOffsets", &v)) {
-		r = time_offsets_parse(&v, l);
-		if (r < 0)
-			return r;
-	}
-	if (nsb_j_member(c, "intelRdt", &v))
-		return nsb_j_errp(&v, "not supported");
-	if (nsb_j_member(c, "memoryPolicy", &v))
-		return nsb_j_errp(&v, "not supported");
-	if (nsb_j_member(c, "netDevices", &v) && nsb_j_n_members(&v) > 0)
-		return nsb_j_errp(&v, "not supported");
-	return 0;
-}
-
-static void linux_free(struct nsb_oci_linux *l)
-{
-	for (int i = 0; i < NSB_OCI_NS_N; i++)
-		free(l->ns[i].path);
-	free(l->uid_mappings.v);
-	free(l->gid_mappings.v);
-	for (size_t i = 0; i < l->n_devices; i++)
-		free(l->devices[i].path);
-	free(l->devices);
-	strv_free(&l->masked_paths);
-	strv_free(&l->readonly_paths);
-	map_free(&l->sysctl);
-	seccomp_free(&l->seccomp);
-	nsb_oci_resources_free(&l->resources);
-	free(l->cgroups_path);
-	free(l->mount_label);
-	*l = (struct nsb_oci_linux){0};
 }
 
 /* --- the rules between fields -------------------------------------------------------- */
@@ -2317,14 +959,14 @@ static int spec_fields(const struct nsb_jcur *root, struct nsb_oci_spec *s)
 	struct nsb_jcur v;
 	int r;
 
-	r = need(root, "ociVersion", &v);
+	r = nsb_sp_need(root, "ociVersion", &v);
 	if (r >= 0)
 		r = nsb_j_strdup(&v, &s->oci_version);
 	if (r >= 0)
 		r = version_check(&v, s->oci_version);
 	if (r < 0)
 		return r;
-	r = need(root, "root", &v);
+	r = nsb_sp_need(root, "root", &v);
 	if (r >= 0)
 		r = nsb_j_object(&v);
 	if (r < 0)
@@ -2332,13 +974,13 @@ static int spec_fields(const struct nsb_jcur *root, struct nsb_oci_spec *s)
 	{
 		struct nsb_jcur p;
 
-		r = need(&v, "path", &p);
+		r = nsb_sp_need(&v, "path", &p);
 		if (r >= 0)
 			r = nsb_j_strdup(&p, &s->root_path);
 		if (r >= 0 && !s->root_path[0])
 			r = nsb_j_err(&p, "must not be empty");
 		if (r >= 0)
-			r = opt_bool(&v, "readonly", NULL, &s->root_readonly);
+			r = nsb_sp_opt_bool(&v, "readonly", NULL, &s->root_readonly);
 		if (r < 0)
 			return r;
 	}
@@ -2351,9 +993,9 @@ static int spec_fields(const struct nsb_jcur *root, struct nsb_oci_spec *s)
 		if (r < 0)
 			return r;
 	}
-	r = opt_str(root, "hostname", &s->hostname);
+	r = nsb_sp_opt_str(root, "hostname", &s->hostname);
 	if (r >= 0)
-		r = opt_str(root, "domainname", &s->domainname);
+		r = nsb_sp_opt_str(root, "domainname", &s->domainname);
 	if (r < 0)
 		return r;
 	if (s->hostname && strlen(s->hostname) > 64) {
@@ -2365,7 +1007,7 @@ static int spec_fields(const struct nsb_jcur *root, struct nsb_oci_spec *s)
 		return nsb_j_err(&v, "longer than 64 bytes");
 	}
 	if (nsb_j_member(root, "annotations", &v)) {
-		r = map_parse(&v, NULL, NULL, &s->annotations);
+		r = nsb_sp_map_parse(&v, NULL, NULL, &s->annotations);
 		if (r < 0)
 			return r;
 	}
@@ -2373,7 +1015,7 @@ static int spec_fields(const struct nsb_jcur *root, struct nsb_oci_spec *s)
 	if (r < 0)
 		return r;
 	if (nsb_j_member(root, "linux", &v)) {
-		r = linux_parse(&v, &s->linux_);
+		r = nsb_sp_linux_parse(&v, &s->linux_);
 		if (r < 0)
 			return r;
 	}
@@ -2453,16 +1095,16 @@ void nsb_oci_spec_free(struct nsb_oci_spec *s)
 	nsb_oci_process_free(&s->process);
 	free(s->hostname);
 	free(s->domainname);
-	map_free(&s->annotations);
+	nsb_sp_map_free(&s->annotations);
 	for (int k = 0; k < NSB_OCI_HOOK_N_KINDS; k++) {
 		for (size_t i = 0; i < s->hooks[k].n; i++) {
 			free(s->hooks[k].v[i].path);
-			strv_free(&s->hooks[k].v[i].args);
-			strv_free(&s->hooks[k].v[i].env);
+			nsb_sp_strv_free(&s->hooks[k].v[i].args);
+			nsb_sp_strv_free(&s->hooks[k].v[i].env);
 		}
 		free(s->hooks[k].v);
 	}
-	linux_free(&s->linux_);
+	nsb_sp_linux_free(&s->linux_);
 	*s = (struct nsb_oci_spec){0};
 }
 
@@ -2476,21 +1118,4 @@ int nsb_oci_spec_check_host(const struct nsb_oci_spec *s)
 		return -EOPNOTSUPP;
 	}
 	return 0;
-}
-
-int nsb_oci_resources_parse(const char *file, const char *text, size_t len,
-                            struct nsb_oci_resources *ret)
-{
-	_cleanup_(nsb_json_doc_freep) struct nsb_json_doc *doc = NULL;
-	struct nsb_jcur root;
-	int r;
-
-	*ret = (struct nsb_oci_resources){0};
-	r = nsb_json_parse(file, text, len, &doc, &root);
-	if (r < 0)
-		return r;
-	r = resources_parse(&root, ret);
-	if (r < 0)
-		nsb_oci_resources_free(ret);
-	return r;
 }

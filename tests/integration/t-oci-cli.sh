@@ -130,7 +130,10 @@ expect_error "broken JSON names line and column" "config.json:2:20: single quote
 rm -rf "$T/bad/rootfs"
 cp "$T/b/config.json" "$T/bad/config.json"
 oci create -b "$T/bad" --console-socket "$T/sock" c1
-expect_error "create without the root file system" "config.json: root.path: not a directory: No such file or directory ('rootfs')"
+expect_error "create without the root file system" "config.json: root.path: cannot use it: No such file or directory ('rootfs')"
+: >"$T/bad/rootfs"
+oci create -b "$T/bad" --console-socket "$T/sock" c1
+expect_error "create with a file as root file system" "config.json: root.path: not a directory ('rootfs')"
 
 # --log FILE --log-format json: one object a line, as podman reads it.
 run_cmd "$OCI" --root "$ROOTDIR" --log "$T/log.json" --log-format json state nope

@@ -289,15 +289,25 @@ END_TEST
 
 static pid_t sleeper(void)
 {
-	pid_t pid = fork();
+	int p[2];
+	char c;
+	pid_t pid;
 
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		/* Not Check's handlers: this child must just die. */
+		/* Not Check's handlers (they signal the whole process
+		 * group): this child must just die. */
 		signal(SIGTERM, SIG_DFL);
+		if (write(p[1], "r", 1) != 1)
+			_exit(1);
 		pause();
 		_exit(0);
 	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
 	return pid;
 }
 
