@@ -16,6 +16,8 @@
 
 static FILE *log_f;
 static char *log_buf;
+static char *tmp_strings[256];
+static size_t n_tmp_strings;
 static size_t log_len;
 static char scratch[256];
 
@@ -56,6 +58,9 @@ static inline void oci_teardown(void)
 	log_f = NULL;
 	free(log_buf);
 	log_buf = NULL;
+	for (size_t i = 0; i < n_tmp_strings; i++)
+		free(tmp_strings[i]);
+	n_tmp_strings = 0;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", scratch);
@@ -71,6 +76,21 @@ static inline char *fmt(const char *f, ...)
 	va_start(ap, f);
 	ck_assert_int_ge(vasprintf(&s, f, ap), 0);
 	va_end(ap);
+	return s;
+}
+
+/* fmt() whose result is freed at teardown: for strings used in place. */
+static inline char *tfmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static inline char *tfmt(const char *f, ...)
+{
+	va_list ap;
+	char *s;
+
+	ck_assert_uint_lt(n_tmp_strings, sizeof(tmp_strings) / sizeof(tmp_strings[0]));
+	va_start(ap, f);
+	ck_assert_int_ge(vasprintf(&s, f, ap), 0);
+	va_end(ap);
+	tmp_strings[n_tmp_strings++] = s;
 	return s;
 }
 

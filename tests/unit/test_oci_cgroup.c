@@ -479,8 +479,8 @@ START_TEST(test_v1_real)
 	/* The process is in every hierarchy's directory. */
 	dir = fmt("/proc/%d/cgroup", (int)pid);
 	v = read_text(dir);
-	ck_assert_ptr_nonnull(strstr(v, fmt(":memory:%s\n", path)));
-	ck_assert_ptr_nonnull(strstr(v, fmt(":freezer:%s\n", path)));
+	ck_assert_ptr_nonnull(strstr(v, tfmt(":memory:%s\n", path)));
+	ck_assert_ptr_nonnull(strstr(v, tfmt(":freezer:%s\n", path)));
 	free(v);
 	free(dir);
 

@@ -128,9 +128,9 @@ START_TEST(test_errors)
 	int fds[2];
 
 	ck_assert_int_eq(nsb_oci_console_send(path, 0, "x"), -ENOENT);
-	ck_assert_str_eq(logged(), fmt("nsbox-oci: --console-socket '%s': cannot send the "
-	                               "terminal: No such file or directory\n",
-	                               path));
+	ck_assert_str_eq(logged(), tfmt("nsbox-oci: --console-socket '%s': cannot send the "
+	                                "terminal: No such file or directory\n",
+	                                path));
 	ck_assert_int_eq(nsb_oci_send_fd(path, 0, "", 0), -EINVAL);
 	ck_assert_int_eq(nsb_oci_send_fd("", 0, "x", 1), -EINVAL);
 	/* Two fds where one is expected: refused, none kept. */

@@ -73,13 +73,13 @@ START_TEST(test_success_stdin_args_env)
 	ck_assert_str_eq(logged(), "");
 	got = slurp("out");
 	ck_assert_str_eq(got,
-	                 fmt("{\"id\":\"c\",\"status\":\"created\"}\n%s|x y|z|1 2|nohome\n", p));
+	                 tfmt("{\"id\":\"c\",\"status\":\"created\"}\n%s|x y|z|1 2|nohome\n", p));
 	free(got);
 	/* No args: argv is {path}; no env: nsbox-oci's own environment. */
 	setenv("A", "inherited", 1);
 	ck_assert_int_eq(run(p, NULL, 0, NULL, 0, false, 0), 0);
 	got = slurp("out");
-	ck_assert_ptr_nonnull(strstr(got, fmt("%s|||inherited|", p)));
+	ck_assert_ptr_nonnull(strstr(got, tfmt("%s|||inherited|", p)));
 	free(got);
 	/* env []: an empty environment. */
 	ck_assert_int_eq(run(p, NULL, 0, (const char *const[]){NULL}, 0, true, 0), 0);
@@ -98,21 +98,21 @@ START_TEST(test_failures)
 
 	p = script("fail.sh", "echo to-stdout; echo to-stderr >&2; exit 3");
 	ck_assert_int_eq(run(p, NULL, 0, NULL, 0, false, 0), -EIO);
-	ck_assert_str_eq(logged(), fmt("nsbox-oci: prestart hook #0 '%s': exited with status 3: "
-	                               "to-stdout\nto-stderr\n",
-	                               p));
+	ck_assert_str_eq(logged(), tfmt("nsbox-oci: prestart hook #0 '%s': exited with status 3: "
+	                                "to-stdout\nto-stderr\n",
+	                                p));
 	free(p);
 	p = script("sig.sh", "kill -USR1 $$");
 	ck_assert_int_eq(run(p, NULL, 0, NULL, 0, false, 0), -EIO);
-	ck_assert_str_eq(logged(), fmt("nsbox-oci: prestart hook #0 '%s': killed by signal 10 "
-	                               "(User defined signal 1)\n",
-	                               p));
+	ck_assert_str_eq(logged(), tfmt("nsbox-oci: prestart hook #0 '%s': killed by signal 10 "
+	                                "(User defined signal 1)\n",
+	                                p));
 	free(p);
 	p = fmt("%s/missing", scratch);
 	ck_assert_int_eq(run(p, NULL, 0, NULL, 0, false, 0), -ENOENT);
-	ck_assert_str_eq(logged(), fmt("nsbox-oci: prestart hook #0 '%s': cannot run it: No such "
-	                               "file or directory\n",
-	                               p));
+	ck_assert_str_eq(logged(), tfmt("nsbox-oci: prestart hook #0 '%s': cannot run it: No such "
+	                                "file or directory\n",
+	                                p));
 	free(p);
 	p = write_scratch("noexec", "#!/bin/sh\n", 0644);
 	if (geteuid() != 0) {
@@ -133,9 +133,9 @@ START_TEST(test_timeout_kills_group)
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	ck_assert_int_eq(run(p, NULL, 0, NULL, 0, false, 1), -EIO);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	ck_assert_str_eq(logged(), fmt("nsbox-oci: prestart hook #0 '%s': timed out after 1 s and "
-	                               "was killed: started\n",
-	                               p));
+	ck_assert_str_eq(logged(), tfmt("nsbox-oci: prestart hook #0 '%s': timed out after 1 s and "
+	                                "was killed: started\n",
+	                                p));
 	ck_assert_int_ge(b.tv_sec - a.tv_sec, 0);
 	ck_assert_int_le(b.tv_sec - a.tv_sec, 4);
 	gc = slurp("grandchild");
@@ -191,7 +191,7 @@ START_TEST(test_fds_not_inherited)
 	ck_assert_int_eq(run(p, NULL, 0, NULL, 0, false, 0), 0);
 	got = slurp("fds");
 	/* 0, 1, 2 and the one ls opens for the directory. */
-	ck_assert_ptr_null(strstr(got, fmt("\n%d\n", leaked)));
+	ck_assert_ptr_null(strstr(got, tfmt("\n%d\n", leaked)));
 	close(leaked);
 	free(got);
 	free(body);
@@ -214,9 +214,9 @@ START_TEST(test_kinds_in_order)
 	spec.hooks[NSB_OCI_HOOK_POSTSTOP] = (struct nsb_oci_hooks){.v = hs, .n = 3};
 	reset_log();
 	ck_assert_int_eq(nsb_oci_hooks_run(&spec, NSB_OCI_HOOK_CREATE_RUNTIME, "{}", false), -EIO);
-	ck_assert_str_eq(logged(), fmt("nsbox-oci: createRuntime hook #1 '%s': exited with status "
-	                               "2\n",
-	                               p2));
+	ck_assert_str_eq(logged(), tfmt("nsbox-oci: createRuntime hook #1 '%s': exited with status "
+	                                "2\n",
+	                                p2));
 	got = slurp("order");
 	ck_assert_str_eq(got, "one\ntwo\n");
 	free(got);
@@ -224,7 +224,7 @@ START_TEST(test_kinds_in_order)
 	reset_log();
 	ck_assert_int_eq(nsb_oci_hooks_run(&spec, NSB_OCI_HOOK_POSTSTOP, "{}", true), 0);
 	ck_assert_str_eq(logged(),
-	                 fmt("nsbox-oci: poststop hook #1 '%s': exited with status 2\n", p2));
+	                 tfmt("nsbox-oci: poststop hook #1 '%s': exited with status 2\n", p2));
 	got = slurp("order");
 	ck_assert_str_eq(got, "one\ntwo\none\ntwo\nthree\n");
 	free(got);

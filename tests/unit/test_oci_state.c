@@ -99,17 +99,18 @@ START_TEST(test_root_checks)
 	ck_assert_int_eq(chmod(open_dir, 0777), 0);
 	reset_log();
 	ck_assert_int_eq(nsb_oci_root_open(open_dir, false, &fd), -EPERM);
-	ck_assert_str_eq(logged(), fmt("nsbox-oci: --root '%s': writable by group or others "
-	                               "(mode 0777)\n",
-	                               open_dir));
+	ck_assert_str_eq(logged(), tfmt("nsbox-oci: --root '%s': writable by group or others "
+	                                "(mode 0777)\n",
+	                                open_dir));
 	if (geteuid() == 0) {
 		ck_assert_int_eq(chmod(open_dir, 0700), 0);
 		ck_assert_int_eq(chown(open_dir, 65534, 65534), 0);
 		reset_log();
 		ck_assert_int_eq(nsb_oci_root_open(open_dir, false, &fd), -EPERM);
-		ck_assert_str_eq(logged(), fmt("nsbox-oci: --root '%s': owned by uid 65534, not by "
-		                               "uid 0\n",
-		                               open_dir));
+		ck_assert_str_eq(logged(),
+		                 tfmt("nsbox-oci: --root '%s': owned by uid 65534, not by "
+		                      "uid 0\n",
+		                      open_dir));
 	}
 	reset_log();
 	ck_assert_int_eq(nsb_oci_root_open("", true, &fd), -EINVAL);
