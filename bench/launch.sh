@@ -151,8 +151,135 @@ if [ "$rc" != 0 ]; then
 	exit "$rc"
 fi
 
-cat "$tmp/header" "$tmp/report" >"$results" || die "cannot write '$results'"
+# --- lifecycle options and real command lines (bench/variants.c) -------------
+# Only with nsbox: --info-fd/--json-status-fd against a plain launch, and
+# two command lines users run, against bwrap.
+if [ -z "$skip_nsbox" ]; then
+	echo "$me: compiling the variant runner and the seccomp program" >&2
+	"$cc" -O2 -o "$tmp/bin/variants" "$srcdir/bench/variants.c" ||
+		die "cannot compile $srcdir/bench/variants.c"
+	"$cc" -O2 -o "$tmp/mkseccomp" "$srcdir/bench/mkseccomp.c" -lseccomp ||
+		die "cannot compile $srcdir/bench/mkseccomp.c (apt-get install -y libseccomp-dev)"
+	chmod 0755 "$tmp/bin/variants"
+	d=$tmp/data
+	mkdir -p "$d/project/src" "$d/home/.ssh" "$d/app"
+	echo 'SECRET=1' >"$d/project/.env"
+	echo 'id_rsa' >"$d/home/.ssh/id_rsa"
+	"$tmp/mkseccomp" "$d/seccomp.bpf" || die "cannot write the seccomp program"
+	printf 'user:x:65534:65534::/home/user:/bin/sh\n' >"$d/passwd"
+	printf 'user:x:65534:\n' >"$d/group"
+	printf '[Application]\nname=org.example.App\n' >"$d/info"
+	# A Flatpak-like launch, about 50 operations through --args.
+	{
+		for w in --unshare-user --unshare-pid --unshare-ipc --die-with-parent \
+			--ro-bind /usr /usr --symlink usr/lib /lib --symlink usr/lib64 /lib64 \
+			--symlink usr/bin /bin --symlink usr/sbin /sbin --proc /proc --dev /dev \
+			--tmpfs /tmp --tmpfs /run --perms 0700 --dir /run/user/65534 --tmpfs /var \
+			--symlink ../run /var/run --dir /var/tmp --dir /var/cache \
+			--ro-bind-try /etc/ssl /etc/ssl --ro-bind-try /etc/ca-certificates /etc/ca-certificates \
+			--ro-bind-try /etc/resolv.conf /etc/resolv.conf --ro-bind-try /etc/hosts /etc/hosts \
+			--ro-bind-try /etc/localtime /etc/localtime --ro-bind-try /etc/timezone /etc/timezone \
+			--ro-bind-try /etc/nsswitch.conf /etc/nsswitch.conf --ro-bind-try /etc/host.conf /etc/host.conf \
+			--ro-bind-try /etc/gai.conf /etc/gai.conf --ro-bind-try /etc/machine-id /etc/machine-id \
+			--ro-bind-data 6 /etc/passwd --ro-bind-data 7 /etc/group --file 8 /.flatpak-info \
+			--ro-bind-try /usr/share/fonts /run/host/fonts --ro-bind-try /usr/share/icons /run/host/share/icons \
+			--dir /home/user --bind "$d/app" /home/user/.var/app/org.example.App \
+			--dir /home/user/.var/app/org.example.App/cache --dir /home/user/.var/app/org.example.App/config \
+			--dir /home/user/.var/app/org.example.App/data --symlink /home/user/.var/app/org.example.App/data /home/user/.local \
+			--setenv PATH /usr/bin:/bin --setenv HOME /home/user --setenv XDG_RUNTIME_DIR /run/user/65534 \
+			--setenv XDG_CACHE_HOME /home/user/.var/app/org.example.App/cache \
+			--setenv XDG_CONFIG_HOME /home/user/.var/app/org.example.App/config \
+			--setenv XDG_DATA_HOME /home/user/.var/app/org.example.App/data \
+			--setenv FLATPAK_ID org.example.App --setenv LANG C.UTF-8 --unsetenv LD_PRELOAD \
+			--sync-fd 9 --info-fd 4 --seccomp 5 --chdir /; do
+			printf '%s\0' "$w"
+		done
+	} >"$d/flatpak.args"
+	chmod -R a+rX "$d"
+	[ -z "$run_as" ] || chown -R 65534:65534 "$d/app"
+	common="arg --unshare-user
+arg --unshare-pid
+arg --ro-bind
+arg /usr
+arg /usr
+arg --symlink
+arg usr/lib64
+arg /lib64
+arg --symlink
+arg usr/lib
+arg /lib
+arg --symlink
+arg usr/bin
+arg /bin"
+	agent() { # PROGRAM
+		printf 'variant %s\narg %s\nfd 5 r %s\n' "$1" "$tmp/bin/$1" "$d/seccomp.bpf"
+		for w in --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp --unshare-all --new-session \
+			--die-with-parent --bind "$d/project" "$d/project" --ro-bind /dev/null "$d/project/.env" \
+			--tmpfs "$d/home/.ssh" --seccomp 5 /usr/bin/true; do
+			printf 'arg %s\n' "$w"
+		done
+	}
+	flatpak() { # PROGRAM
+		printf 'variant %s\narg %s\nfd 3 r %s\nfd 4 w /dev/null\nfd 5 r %s\n' \
+			"$1" "$tmp/bin/$1" "$d/flatpak.args" "$d/seccomp.bpf"
+		printf 'fd 6 r %s\nfd 7 r %s\nfd 8 r %s\nfd 9 w /dev/null\n' "$d/passwd" "$d/group" "$d/info"
+		printf 'arg --args\narg 3\narg /usr/bin/true\n'
+	}
+	{
+		echo "group lifecycle options (/usr/bin/true, user+pid namespaces, ro /usr, N=0)"
+		printf 'variant nsbox\narg %s\n%s\narg /usr/bin/true\n' "$tmp/bin/nsbox" "$common"
+		printf 'variant nsbox --info-fd\narg %s\nfd 4 w /dev/null\narg --info-fd\narg 4\n%s\narg /usr/bin/true\n' \
+			"$tmp/bin/nsbox" "$common"
+		printf 'variant nsbox --json-status-fd\narg %s\nfd 4 w /dev/null\narg --json-status-fd\narg 4\n%s\narg /usr/bin/true\n' \
+			"$tmp/bin/nsbox" "$common"
+		echo "group agent sandbox line (--seccomp, --unshare-all, project bound, secrets masked)"
+		agent bwrap
+		agent nsbox
+		echo "group Flatpak-like line (about 50 operations via --args, data fds, --sync-fd, --info-fd, --seccomp)"
+		flatpak bwrap
+		flatpak nsbox
+	} >"$tmp/variants.spec"
+	echo "$me: measuring the lifecycle options and two real command lines" >&2
+	# shellcheck disable=SC2086
+	$run_as "$tmp/bin/variants" -r "$runs" -t "$timeout" "$tmp/variants.spec" >"$tmp/variants" ||
+		die "the variant benchmark failed"
+	awk -F'|' '
+	function verdict(ok) { return ok ? "PASS" : "FAIL" }
+	/^# result / { sub(/^# result /, ""); ms[$1 "|" $2] = $3; rss[$1 "|" $2] = $4; next }
+	END {
+		for (k in ms) { split(k, a, "|"); g[a[1]] = 1 }
+		for (gr in g) {
+			if (gr ~ /^lifecycle/) {
+				base = ms[gr "|nsbox"]
+				ri = ms[gr "|nsbox --info-fd"] / base
+				rj = ms[gr "|nsbox --json-status-fd"] / base
+				printf "  %s  --info-fd launch <= 1.05x a plain one        (%.2fx)\n", verdict(ri <= 1.05), ri
+				printf "  %s  --json-status-fd launch <= 1.05x a plain one (%.2fx)\n", verdict(rj <= 1.05), rj
+			} else {
+				name = gr
+				sub(/ \(.*$/, "", name)
+				sp = ms[gr "|bwrap"] / ms[gr "|nsbox"]
+				rn = rss[gr "|nsbox"] + 0
+				rb = rss[gr "|bwrap"] + 0
+				printf "  %s  %s: nsbox >= 1.3x faster than bwrap (%.2fx)\n", verdict(sp >= 1.3), name, sp
+				printf "  %s  %s: nsbox peak RSS <= bwrap (%d / %d KiB)\n", verdict(rn <= rb), name, rn, rb
+			}
+		}
+	}' "$tmp/variants" >"$tmp/variants.targets"
+	{
+		echo
+		sed '/^# result/d' "$tmp/variants"
+		echo "targets (informational):"
+		sort -k2 "$tmp/variants.targets"
+	} >"$tmp/report2"
+	grep '^# result' "$tmp/variants" >"$tmp/report2.results"
+fi
+touch "$tmp/report2" "$tmp/report2.results"
+
+cat "$tmp/header" "$tmp/report" "$tmp/report2" "$tmp/report2.results" >"$results" ||
+	die "cannot write '$results'"
 echo
 cat "$tmp/header"
 sed '/^# samples/,$d' "$tmp/report"
+cat "$tmp/report2"
 echo "results (with every sample): $results"

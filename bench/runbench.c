@@ -378,7 +378,7 @@ static void print_table(struct point *pts, int npts, int runs, int have[P_COUNT]
 
 static void print_verdicts(const struct verdicts *v, int have_nsbox)
 {
-	const char *t1 = "nsbox <= 1.5x floor at every N";
+	const char *t1 = "nsbox <= 1.15x floor at every N";
 	const char *t2 = "nsbox >= 30x faster than bwrap at N=1000";
 	const char *t3 = "nsbox peak RSS <= bwrap's";
 
@@ -388,7 +388,7 @@ static void print_verdicts(const struct verdicts *v, int have_nsbox)
 		return;
 	}
 	printf("  %s  %-42s (worst %.2fx at N=%ld)\n",
-	       v->worst_floor_ratio <= 1.5 ? "PASS" : "FAIL", t1, v->worst_floor_ratio,
+	       v->worst_floor_ratio <= 1.15 ? "PASS" : "FAIL", t1, v->worst_floor_ratio,
 	       v->worst_floor_n);
 	if (v->speedup_1000 < 0)
 		printf("  SKIP  %-42s (N=1000 not measured)\n", t2);

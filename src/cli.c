@@ -18,6 +18,7 @@
 #include "log.h"
 #include "caps.h"
 #include "numparse.h"
+#include "ops.h"
 #include "overlay.h"
 #include "rlimit.h"
 #include "util.h"
@@ -54,26 +55,23 @@ static const char *const group_heading[_GRP_MAX] = {
 /* cli_option.flags */
 enum {
 	CLI_MODIFIER = 1u << 1,    /* --perms/--size: applies to the next op */
-	CLI_TAKES_PERMS = 1u << 2, /* may follow --perms */
-	CLI_TAKES_SIZE = 1u << 3,  /* may follow --size */
-	CLI_FD_FIRST = 1u << 4,    /* fs op whose first argument is an fd */
-	CLI_MODE_FIRST = 1u << 5,  /* fs op whose first argument is a mode */
 	CLI_TRANSPARENT = 1u << 6, /* --args: invisible to the modifier rules */
 	CLI_ARGV_ONLY = 1u << 7,   /* refused inside --args data */
 	CLI_OVERLAY_SRC = 1u << 8, /* --overlay-src: a layer for the next overlay */
-	CLI_OVERLAY = 1u << 9,     /* an overlay op: takes the pending layers */
+	CLI_OP = 1u << 9,          /* a filesystem op: its row in ops.c says the rest */
 };
 
 struct cli_option {
 	const char *name;
 	const char *args[CLI_MAX_OPTION_ARGS]; /* argument names, NULL-padded */
+	enum nsb_arg_kind arg_kinds[CLI_MAX_OPTION_ARGS];
 	const char *help;
 	enum cli_group group;
 	unsigned flags;
 	cli_parse_fn parse;
-	size_t field;             /* opt_flag: offset of a bool in nsb_config */
-	enum nsb_op_kind op_kind; /* opt_fsop */
-	unsigned op_flags;        /* opt_fsop: NSB_OPF_* */
+	size_t field;             /* opt_flag, opt_fd_field: offset in nsb_config */
+	enum nsb_op_kind op_kind; /* CLI_OP */
+	unsigned op_flags;        /* CLI_OP: NSB_OPF_* */
 };
 
 struct cli_arg {
@@ -89,9 +87,11 @@ struct cli_call {
 
 static int opt_help(struct parser *p, const struct cli_call *c);
 static int opt_version(struct parser *p, const struct cli_call *c);
+static int opt_list_options(struct parser *p, const struct cli_call *c);
 static int opt_args(struct parser *p, const struct cli_call *c);
 static int opt_argv0(struct parser *p, const struct cli_call *c);
 static int opt_level_prefix(struct parser *p, const struct cli_call *c);
+static int opt_verbose(struct parser *p, const struct cli_call *c);
 static int opt_flag(struct parser *p, const struct cli_call *c);
 static int opt_unshare_all(struct parser *p, const struct cli_call *c);
 static int opt_share_net(struct parser *p, const struct cli_call *c);
@@ -115,163 +115,254 @@ static int opt_add_seccomp_fd(struct parser *p, const struct cli_call *c);
 static int opt_seccomp_profile(struct parser *p, const struct cli_call *c);
 static int opt_seccomp_policy(struct parser *p, const struct cli_call *c);
 static int opt_overlay_src(struct parser *p, const struct cli_call *c);
-static int opt_overlay(struct parser *p, const struct cli_call *c);
 
-#define OPT(n, grp, fn, fl, h, ...)                                                     \
+/* The options that are not filesystem ops, by name: cross-option rules
+ * look them up by these ids, so a misspelt one does not compile. */
+enum cli_id {
+	ID_HELP,
+	ID_VERSION,
+	ID_LIST_OPTIONS,
+	ID_ARGS,
+	ID_ARGV0,
+	ID_LEVEL_PREFIX,
+	ID_VERBOSE,
+	ID_DRY_RUN,
+	ID_NOT_A_SECURITY_BOUNDARY,
+	ID_UNSHARE_USER,
+	ID_UNSHARE_USER_TRY,
+	ID_UNSHARE_IPC,
+	ID_UNSHARE_PID,
+	ID_UNSHARE_NET,
+	ID_UNSHARE_UTS,
+	ID_UNSHARE_CGROUP,
+	ID_UNSHARE_CGROUP_TRY,
+	ID_UNSHARE_ALL,
+	ID_SHARE_NET,
+	ID_USERNS,
+	ID_USERNS2,
+	ID_PIDNS,
+	ID_DISABLE_USERNS,
+	ID_ASSERT_USERNS_DISABLED,
+	ID_UID,
+	ID_GID,
+	ID_HOSTNAME,
+	ID_CHDIR,
+	ID_SETENV,
+	ID_UNSETENV,
+	ID_CLEARENV,
+	ID_NEW_SESSION,
+	ID_DIE_WITH_PARENT,
+	ID_AS_PID_1,
+	ID_CAP_ADD,
+	ID_CAP_DROP,
+	ID_RLIMIT,
+	ID_LOCK_FILE,
+	ID_SYNC_FD,
+	ID_BLOCK_FD,
+	ID_USERNS_BLOCK_FD,
+	ID_INFO_FD,
+	ID_JSON_STATUS_FD,
+	ID_NO_FORWARD_SIGNALS,
+	ID_KILL_ON_EXIT,
+	ID_OVERLAY_SRC,
+	ID_PERMS,
+	ID_SIZE,
+	ID_SECCOMP,
+	ID_ADD_SECCOMP_FD,
+	ID_SECCOMP_PROFILE,
+	ID_SECCOMP_POLICY,
+	ID_EXEC_LABEL,
+	ID_FILE_LABEL,
+	_ID_MAX,
+};
+
+#define OPT(n, grp, fn, fl, h)                                                          \
 	{                                                                               \
 		.name = (n), .group = (grp), .parse = (fn), .flags = (fl), .help = (h), \
-		.args = {__VA_ARGS__},                                                  \
+	}
+#define OPT1(n, grp, fn, h, a, k)                                                       \
+	{                                                                               \
+		.name = (n), .group = (grp), .parse = (fn), .help = (h), .args = {(a)}, \
+		.arg_kinds = {(k)},                                                     \
 	}
 #define FLAG(n, grp, fld, h)                                            \
 	{                                                               \
 		.name = (n), .group = (grp), .parse = opt_flag,         \
 		.field = offsetof(struct nsb_config, fld), .help = (h), \
 	}
-#define FSOP(n, kind, opf, fl, h, ...)                                                      \
-	{                                                                                   \
-		.name = (n), .group = GRP_FILESYSTEM, .parse = opt_fsop, .op_kind = (kind), \
-		.op_flags = (opf), .flags = (fl), .help = (h), .args = {__VA_ARGS__},       \
-	}
 #define FDOPT(n, grp, fld, h)                                                           \
 	{                                                                               \
 		.name = (n), .group = (grp), .parse = opt_fd_field,                     \
 		.field = offsetof(struct nsb_config, fld), .help = (h), .args = {"FD"}, \
-	}
-#define OVERLAY(n, kind, h, ...)                                                               \
-	{                                                                                      \
-		.name = (n), .group = GRP_FILESYSTEM, .parse = opt_overlay, .op_kind = (kind), \
-		.flags = CLI_OVERLAY, .help = (h), .args = {__VA_ARGS__},                      \
+		.arg_kinds = {NSB_ARG_FD},                                              \
 	}
 
-static const struct cli_option options[] = {
-        OPT("--help", GRP_GENERAL, opt_help, 0, "Print this help and exit", NULL),
-        OPT("--version", GRP_GENERAL, opt_version, 0, "Print the version and exit", NULL),
-        OPT("--args", GRP_GENERAL, opt_args, CLI_TRANSPARENT | CLI_ARGV_ONLY,
-            "Read NUL-separated arguments from FD and parse them here", "FD"),
-        OPT("--argv0", GRP_GENERAL, opt_argv0, 0, "Run COMMAND with VALUE as its argv[0]", "VALUE"),
-        OPT("--level-prefix", GRP_GENERAL, opt_level_prefix, 0,
-            "Start later messages with their syslog level, as <N>", NULL),
-        FLAG("--not-a-security-boundary", GRP_GENERAL, not_a_security_boundary,
-             "Turn setup failures that only weaken isolation into warnings"),
+/* clang-format off */
+static const struct cli_option general_options[_ID_MAX] = {
+	[ID_HELP] = OPT("--help", GRP_GENERAL, opt_help, 0, "Print this help and exit"),
+	[ID_VERSION] = OPT("--version", GRP_GENERAL, opt_version, 0, "Print the version and exit"),
+	[ID_LIST_OPTIONS] = OPT("--list-options", GRP_GENERAL, opt_list_options, 0,
+		"Print every option with its arguments, one a line, and exit"),
+	[ID_ARGS] = {.name = "--args", .group = GRP_GENERAL, .parse = opt_args,
+		.flags = CLI_TRANSPARENT | CLI_ARGV_ONLY,
+		.help = "Read NUL-separated arguments from FD and parse them here",
+		.args = {"FD"}, .arg_kinds = {NSB_ARG_FD}},
+	[ID_ARGV0] = OPT1("--argv0", GRP_GENERAL, opt_argv0,
+		"Run COMMAND with VALUE as its argv[0]", "VALUE", NSB_ARG_STRING),
+	[ID_LEVEL_PREFIX] = OPT("--level-prefix", GRP_GENERAL, opt_level_prefix, 0,
+		"Start later messages with their syslog level, as <N>"),
+	[ID_VERBOSE] = OPT("--verbose", GRP_GENERAL, opt_verbose, 0,
+		"Log each setup step as it happens"),
+	[ID_DRY_RUN] = FLAG("--dry-run", GRP_GENERAL, dry_run,
+		"Check everything, print what would be done, and exit"),
+	[ID_NOT_A_SECURITY_BOUNDARY] = FLAG("--not-a-security-boundary", GRP_GENERAL,
+		not_a_security_boundary, "Turn setup failures that only weaken isolation into warnings"),
 
-        FLAG("--unshare-user", GRP_NAMESPACES, unshare_user, "Create a new user namespace"),
-        FLAG("--unshare-user-try", GRP_NAMESPACES, unshare_user_try,
-             "Create a new user namespace if the kernel allows it"),
-        FLAG("--unshare-ipc", GRP_NAMESPACES, unshare_ipc, "Create a new IPC namespace"),
-        FLAG("--unshare-pid", GRP_NAMESPACES, unshare_pid, "Create a new PID namespace"),
-        FLAG("--unshare-net", GRP_NAMESPACES, unshare_net,
-             "Create a new network namespace with only a loopback device"),
-        FLAG("--unshare-uts", GRP_NAMESPACES, unshare_uts,
-             "Create a new UTS namespace (host and domain name)"),
-        FLAG("--unshare-cgroup", GRP_NAMESPACES, unshare_cgroup, "Create a new cgroup namespace"),
-        FLAG("--unshare-cgroup-try", GRP_NAMESPACES, unshare_cgroup_try,
-             "Create a new cgroup namespace if the kernel supports it"),
-        OPT("--unshare-all", GRP_NAMESPACES, opt_unshare_all, 0,
-            "Unshare all of the above (user and cgroup only if possible)", NULL),
-        OPT("--share-net", GRP_NAMESPACES, opt_share_net, 0,
-            "Keep the caller's network namespace, even with --unshare-all", NULL),
-        FDOPT("--userns", GRP_NAMESPACES, userns_fd,
-              "Enter the user namespace FD instead of creating one"),
-        FDOPT("--userns2", GRP_NAMESPACES, userns2_fd, "Enter the user namespace FD after setup"),
-        FDOPT("--pidns", GRP_NAMESPACES, pidns_fd, "Enter the PID namespace FD"),
-        FLAG("--disable-userns", GRP_NAMESPACES, disable_userns,
-             "Forbid the sandbox to create further user namespaces"),
-        FLAG("--assert-userns-disabled", GRP_NAMESPACES, assert_userns_disabled,
-             "Fail unless the sandbox cannot create user namespaces"),
-        OPT("--uid", GRP_NAMESPACES, opt_uid, 0, "Run COMMAND as UID inside the sandbox", "UID"),
-        OPT("--gid", GRP_NAMESPACES, opt_gid, 0, "Run COMMAND as GID inside the sandbox", "GID"),
-        OPT("--hostname", GRP_NAMESPACES, opt_hostname, 0,
-            "Set the host name inside (needs --unshare-uts)", "NAME"),
+	[ID_UNSHARE_USER] = FLAG("--unshare-user", GRP_NAMESPACES, unshare_user,
+		"Create a new user namespace"),
+	[ID_UNSHARE_USER_TRY] = FLAG("--unshare-user-try", GRP_NAMESPACES, unshare_user_try,
+		"Create a new user namespace if the kernel allows it"),
+	[ID_UNSHARE_IPC] = FLAG("--unshare-ipc", GRP_NAMESPACES, unshare_ipc,
+		"Create a new IPC namespace"),
+	[ID_UNSHARE_PID] = FLAG("--unshare-pid", GRP_NAMESPACES, unshare_pid,
+		"Create a new PID namespace"),
+	[ID_UNSHARE_NET] = FLAG("--unshare-net", GRP_NAMESPACES, unshare_net,
+		"Create a new network namespace with only a loopback device"),
+	[ID_UNSHARE_UTS] = FLAG("--unshare-uts", GRP_NAMESPACES, unshare_uts,
+		"Create a new UTS namespace (host and domain name)"),
+	[ID_UNSHARE_CGROUP] = FLAG("--unshare-cgroup", GRP_NAMESPACES, unshare_cgroup,
+		"Create a new cgroup namespace"),
+	[ID_UNSHARE_CGROUP_TRY] = FLAG("--unshare-cgroup-try", GRP_NAMESPACES, unshare_cgroup_try,
+		"Create a new cgroup namespace if the kernel supports it"),
+	[ID_UNSHARE_ALL] = OPT("--unshare-all", GRP_NAMESPACES, opt_unshare_all, 0,
+		"Unshare all of the above (user and cgroup only if possible)"),
+	[ID_SHARE_NET] = OPT("--share-net", GRP_NAMESPACES, opt_share_net, 0,
+		"Keep the caller's network namespace, even with --unshare-all"),
+	[ID_USERNS] = FDOPT("--userns", GRP_NAMESPACES, userns_fd,
+		"Enter the user namespace FD instead of creating one"),
+	[ID_USERNS2] = FDOPT("--userns2", GRP_NAMESPACES, userns2_fd,
+		"Enter the user namespace FD after setup"),
+	[ID_PIDNS] = FDOPT("--pidns", GRP_NAMESPACES, pidns_fd, "Enter the PID namespace FD"),
+	[ID_DISABLE_USERNS] = FLAG("--disable-userns", GRP_NAMESPACES, disable_userns,
+		"Forbid the sandbox to create further user namespaces"),
+	[ID_ASSERT_USERNS_DISABLED] = FLAG("--assert-userns-disabled", GRP_NAMESPACES,
+		assert_userns_disabled, "Fail unless the sandbox cannot create user namespaces"),
+	[ID_UID] = OPT1("--uid", GRP_NAMESPACES, opt_uid,
+		"Run COMMAND as UID inside the sandbox", "UID", NSB_ARG_ID),
+	[ID_GID] = OPT1("--gid", GRP_NAMESPACES, opt_gid,
+		"Run COMMAND as GID inside the sandbox", "GID", NSB_ARG_ID),
+	[ID_HOSTNAME] = OPT1("--hostname", GRP_NAMESPACES, opt_hostname,
+		"Set the host name inside (needs --unshare-uts)", "NAME", NSB_ARG_STRING),
 
-        OPT("--chdir", GRP_PROCESS, opt_chdir, 0, "Change to DIR inside the sandbox", "DIR"),
-        OPT("--setenv", GRP_PROCESS, opt_setenv, 0, "Set VAR to VALUE in the environment", "VAR",
-            "VALUE"),
-        OPT("--unsetenv", GRP_PROCESS, opt_unsetenv, 0, "Remove VAR from the environment", "VAR"),
-        OPT("--clearenv", GRP_PROCESS, opt_clearenv, 0,
-            "Remove every variable from the environment", NULL),
-        FLAG("--new-session", GRP_PROCESS, new_session,
-             "Start a new session (setsid) just before running COMMAND"),
-        FLAG("--die-with-parent", GRP_PROCESS, die_with_parent,
-             "Kill the sandbox when the process that started nsbox dies"),
-        OPT("--as-pid-1", GRP_PROCESS, opt_as_pid_1, 0,
-            "Run COMMAND as pid 1, without a reaper (needs --unshare-pid)", NULL),
-        OPT("--cap-add", GRP_PROCESS, opt_cap, 0, "Keep capability CAP (or ALL) for COMMAND",
-            "CAP"),
-        OPT("--cap-drop", GRP_PROCESS, opt_cap, 0, "Drop capability CAP (or ALL) for COMMAND",
-            "CAP"),
-        OPT("--rlimit", GRP_PROCESS, opt_rlimit, 0,
-            "Set resource limit NAME (NOFILE, NPROC, AS, CPU, ...) to SOFT[:HARD]",
-            "NAME=SOFT[:HARD]"),
+	[ID_CHDIR] = OPT1("--chdir", GRP_PROCESS, opt_chdir,
+		"Change to DIR inside the sandbox", "DIR", NSB_ARG_DIR),
+	[ID_SETENV] = {.name = "--setenv", .group = GRP_PROCESS, .parse = opt_setenv,
+		.help = "Set VAR to VALUE in the environment", .args = {"VAR", "VALUE"},
+		.arg_kinds = {NSB_ARG_ENV, NSB_ARG_STRING}},
+	[ID_UNSETENV] = OPT1("--unsetenv", GRP_PROCESS, opt_unsetenv,
+		"Remove VAR from the environment", "VAR", NSB_ARG_ENV),
+	[ID_CLEARENV] = OPT("--clearenv", GRP_PROCESS, opt_clearenv, 0,
+		"Remove every variable from the environment"),
+	[ID_NEW_SESSION] = FLAG("--new-session", GRP_PROCESS, new_session,
+		"Start a new session (setsid) just before running COMMAND"),
+	[ID_DIE_WITH_PARENT] = FLAG("--die-with-parent", GRP_PROCESS, die_with_parent,
+		"Kill the sandbox when the process that started nsbox dies"),
+	[ID_AS_PID_1] = OPT("--as-pid-1", GRP_PROCESS, opt_as_pid_1, 0,
+		"Run COMMAND as pid 1, without a reaper (needs --unshare-pid)"),
+	[ID_CAP_ADD] = OPT1("--cap-add", GRP_PROCESS, opt_cap,
+		"Keep capability CAP (or ALL) for COMMAND", "CAP", NSB_ARG_CAP),
+	[ID_CAP_DROP] = OPT1("--cap-drop", GRP_PROCESS, opt_cap,
+		"Drop capability CAP (or ALL) for COMMAND", "CAP", NSB_ARG_CAP),
+	[ID_RLIMIT] = OPT1("--rlimit", GRP_PROCESS, opt_rlimit,
+		"Set resource limit NAME (NOFILE, AS, ...) to SOFT[:HARD] (sizes: 64M, 1G)",
+		"NAME=SOFT[:HARD]", NSB_ARG_RLIMIT),
 
-        OPT("--lock-file", GRP_MONITOR, opt_lock_file, 0,
-            "Hold a read lock on DEST while the sandbox runs", "DEST"),
-        FDOPT("--sync-fd", GRP_MONITOR, sync_fd, "Keep FD open until the sandbox ends"),
-        FDOPT("--block-fd", GRP_MONITOR, block_fd,
-              "Wait for one byte on FD before running COMMAND"),
-        FDOPT("--userns-block-fd", GRP_MONITOR, userns_block_fd,
-              "Wait for one byte on FD before the id maps"),
-        FDOPT("--info-fd", GRP_MONITOR, info_fd, "Write sandbox information as JSON to FD"),
-        FDOPT("--json-status-fd", GRP_MONITOR, json_status_fd, "Write JSON status lines to FD"),
-        FLAG("--no-forward-signals", GRP_MONITOR, no_forward_signals,
-             "Do not pass SIGTERM, SIGINT, SIGHUP, ... on to COMMAND"),
-        FLAG("--kill-on-exit", GRP_MONITOR, kill_on_exit,
-             "When COMMAND exits, kill every process it left behind"),
+	[ID_LOCK_FILE] = OPT1("--lock-file", GRP_MONITOR, opt_lock_file,
+		"Hold a read lock on DEST while the sandbox runs", "DEST", NSB_ARG_PATH),
+	[ID_SYNC_FD] = FDOPT("--sync-fd", GRP_MONITOR, sync_fd, "Keep FD open until the sandbox ends"),
+	[ID_BLOCK_FD] = FDOPT("--block-fd", GRP_MONITOR, block_fd,
+		"Wait for one byte on FD before running COMMAND"),
+	[ID_USERNS_BLOCK_FD] = FDOPT("--userns-block-fd", GRP_MONITOR, userns_block_fd,
+		"Wait for one byte on FD before the id maps"),
+	[ID_INFO_FD] = FDOPT("--info-fd", GRP_MONITOR, info_fd,
+		"Write sandbox information as JSON to FD"),
+	[ID_JSON_STATUS_FD] = FDOPT("--json-status-fd", GRP_MONITOR, json_status_fd,
+		"Write JSON status lines to FD"),
+	[ID_NO_FORWARD_SIGNALS] = FLAG("--no-forward-signals", GRP_MONITOR, no_forward_signals,
+		"Do not pass SIGTERM, SIGINT, SIGHUP, ... on to COMMAND"),
+	[ID_KILL_ON_EXIT] = FLAG("--kill-on-exit", GRP_MONITOR, kill_on_exit,
+		"When COMMAND exits, kill every process it left behind"),
 
-        FSOP("--bind", NSB_OP_BIND, 0, 0, "Bind-mount SRC on DEST, read-write", "SRC", "DEST"),
-        FSOP("--bind-try", NSB_OP_BIND, NSB_OPF_ALLOW_MISSING, 0,
-             "Like --bind, skipped if SRC does not exist", "SRC", "DEST"),
-        FSOP("--dev-bind", NSB_OP_DEV_BIND, 0, 0, "Bind-mount SRC on DEST, device nodes allowed",
-             "SRC", "DEST"),
-        FSOP("--dev-bind-try", NSB_OP_DEV_BIND, NSB_OPF_ALLOW_MISSING, 0,
-             "Like --dev-bind, skipped if SRC does not exist", "SRC", "DEST"),
-        FSOP("--ro-bind", NSB_OP_RO_BIND, 0, 0, "Bind-mount SRC on DEST, read-only", "SRC", "DEST"),
-        FSOP("--ro-bind-try", NSB_OP_RO_BIND, NSB_OPF_ALLOW_MISSING, 0,
-             "Like --ro-bind, skipped if SRC does not exist", "SRC", "DEST"),
-        FSOP("--bind-fd", NSB_OP_BIND_FD, 0, CLI_FD_FIRST, "Bind-mount what FD refers to on DEST",
-             "FD", "DEST"),
-        FSOP("--ro-bind-fd", NSB_OP_RO_BIND_FD, 0, CLI_FD_FIRST, "Like --bind-fd, read-only", "FD",
-             "DEST"),
-        FSOP("--remount-ro", NSB_OP_REMOUNT_RO, 0, 0, "Make the mount at DEST read-only", "DEST"),
-        OPT("--overlay-src", GRP_FILESYSTEM, opt_overlay_src, CLI_OVERLAY_SRC,
-            "Add layer SRC to the next overlay (the first is the bottom)", "SRC"),
-        OVERLAY("--overlay", NSB_OP_OVERLAY, "Mount an overlay on DEST that writes to RWSRC",
-                "RWSRC", "WORKDIR", "DEST"),
-        OVERLAY("--tmp-overlay", NSB_OP_TMP_OVERLAY,
-                "Mount an overlay on DEST whose writes are discarded", "DEST"),
-        OVERLAY("--ro-overlay", NSB_OP_RO_OVERLAY, "Mount a read-only overlay on DEST", "DEST"),
-        FSOP("--proc", NSB_OP_PROC, 0, 0, "Mount procfs on DEST", "DEST"),
-        FSOP("--dev", NSB_OP_DEV, 0, 0, "Mount a minimal /dev on DEST", "DEST"),
-        FSOP("--tmpfs", NSB_OP_TMPFS, 0, CLI_TAKES_PERMS | CLI_TAKES_SIZE, "Mount a tmpfs on DEST",
-             "DEST"),
-        FSOP("--mqueue", NSB_OP_MQUEUE, 0, 0, "Mount an mqueue filesystem on DEST", "DEST"),
-        FSOP("--dir", NSB_OP_DIR, 0, CLI_TAKES_PERMS, "Create the directory DEST", "DEST"),
-        FSOP("--file", NSB_OP_FILE, 0, CLI_FD_FIRST | CLI_TAKES_PERMS,
-             "Create the file DEST with the data read from FD", "FD", "DEST"),
-        FSOP("--bind-data", NSB_OP_BIND_DATA, 0, CLI_FD_FIRST | CLI_TAKES_PERMS,
-             "Bind-mount a copy of the data read from FD on DEST", "FD", "DEST"),
-        FSOP("--ro-bind-data", NSB_OP_RO_BIND_DATA, 0, CLI_FD_FIRST | CLI_TAKES_PERMS,
-             "Like --bind-data, read-only", "FD", "DEST"),
-        FSOP("--symlink", NSB_OP_SYMLINK, 0, 0, "Create the symbolic link DEST pointing to TARGET",
-             "TARGET", "DEST"),
-        FSOP("--chmod", NSB_OP_CHMOD, 0, CLI_MODE_FIRST, "Change the mode of PATH to OCTAL",
-             "OCTAL", "PATH"),
-        OPT("--perms", GRP_FILESYSTEM, opt_perms, CLI_MODIFIER,
-            "Mode of the file, directory or tmpfs created by the next option", "OCTAL"),
-        OPT("--size", GRP_FILESYSTEM, opt_size, CLI_MODIFIER, "Size limit of the next --tmpfs",
-            "BYTES"),
+	[ID_OVERLAY_SRC] = {.name = "--overlay-src", .group = GRP_FILESYSTEM,
+		.parse = opt_overlay_src, .flags = CLI_OVERLAY_SRC,
+		.help = "Add layer SRC to the next overlay (the first is the bottom)",
+		.args = {"SRC"}, .arg_kinds = {NSB_ARG_HOST_DIR}},
+	[ID_PERMS] = {.name = "--perms", .group = GRP_FILESYSTEM, .parse = opt_perms,
+		.flags = CLI_MODIFIER,
+		.help = "Mode of the file, directory or tmpfs created by the next option",
+		.args = {"OCTAL"}, .arg_kinds = {NSB_ARG_MODE}},
+	[ID_SIZE] = {.name = "--size", .group = GRP_FILESYSTEM, .parse = opt_size,
+		.flags = CLI_MODIFIER, .help = "Size limit of the next --tmpfs (bytes, or 64M, 1G ...)",
+		.args = {"BYTES"}, .arg_kinds = {NSB_ARG_SIZE}},
 
-        FDOPT("--seccomp", GRP_LOCKDOWN, seccomp_fd, "Load a seccomp program from FD"),
-        OPT("--add-seccomp-fd", GRP_LOCKDOWN, opt_add_seccomp_fd, 0,
-            "Load one more seccomp program from FD", "FD"),
-        OPT("--seccomp-profile", GRP_LOCKDOWN, opt_seccomp_profile, 0,
-            "Apply the built-in seccomp profile NAME (default, devel; +userns)", "NAME"),
-        OPT("--seccomp-policy", GRP_LOCKDOWN, opt_seccomp_policy, 0,
-            "Apply the seccomp policy written in FILE", "FILE"),
-        OPT("--exec-label", GRP_LOCKDOWN, opt_label, 0, "Run COMMAND with SELinux context LABEL",
-            "LABEL"),
-        OPT("--file-label", GRP_LOCKDOWN, opt_label, 0, "Label created tmpfs content with LABEL",
-            "LABEL"),
+	[ID_SECCOMP] = FDOPT("--seccomp", GRP_LOCKDOWN, seccomp_fd, "Load a seccomp program from FD"),
+	[ID_ADD_SECCOMP_FD] = OPT1("--add-seccomp-fd", GRP_LOCKDOWN, opt_add_seccomp_fd,
+		"Load one more seccomp program from FD", "FD", NSB_ARG_FD),
+	[ID_SECCOMP_PROFILE] = OPT1("--seccomp-profile", GRP_LOCKDOWN, opt_seccomp_profile,
+		"Apply the built-in seccomp profile NAME (default, devel; +userns)", "NAME",
+		NSB_ARG_PROFILE),
+	[ID_SECCOMP_POLICY] = OPT1("--seccomp-policy", GRP_LOCKDOWN, opt_seccomp_policy,
+		"Apply the seccomp policy written in FILE", "FILE", NSB_ARG_HOST_PATH),
+	[ID_EXEC_LABEL] = OPT1("--exec-label", GRP_LOCKDOWN, opt_label,
+		"Run COMMAND with SELinux context LABEL", "LABEL", NSB_ARG_STRING),
+	[ID_FILE_LABEL] = OPT1("--file-label", GRP_LOCKDOWN, opt_label,
+		"Label created tmpfs content with LABEL", "LABEL", NSB_ARG_STRING),
 };
+/* clang-format on */
+
+/* Every option: the ones above, then one per filesystem op option (an op
+ * kind and, if it has one, its -try variant), built from ops.c's rows. */
+#define CLI_N_OPTIONS (_ID_MAX + 2 * _NSB_OP_MAX)
+
+static struct {
+	struct cli_option opt[CLI_N_OPTIONS];
+	size_t n;
+} all;
+
+static void build_options(void)
+{
+	if (all.n)
+		return;
+	memcpy(all.opt, general_options, sizeof(general_options));
+	all.n = _ID_MAX;
+	for (int k = 0; k < _NSB_OP_MAX; k++) {
+		const struct nsb_op_kind_info *info = nsb_op_kind_info((enum nsb_op_kind)k);
+
+		for (int t = 0; t < 2; t++) {
+			struct cli_option *o;
+
+			if (t && !info->try_name)
+				continue;
+			o = &all.opt[all.n++];
+			*o = (struct cli_option){
+			        .name = t ? info->try_name : info->name,
+			        .help = t ? info->try_help : info->help,
+			        .group = GRP_FILESYSTEM,
+			        .flags = CLI_OP,
+			        .parse = opt_fsop,
+			        .op_kind = (enum nsb_op_kind)k,
+			        .op_flags = t ? NSB_OPF_ALLOW_MISSING : 0,
+			};
+			memcpy(o->args, info->args, sizeof(o->args));
+			memcpy(o->arg_kinds, info->arg_kinds, sizeof(o->arg_kinds));
+		}
+	}
+}
+
+static const struct nsb_op_kind_info *option_op(const struct cli_option *o)
+{
+	return (o->flags & CLI_OP) ? nsb_op_kind_info(o->op_kind) : NULL;
+}
 
 /* A --perms or --size waiting for the operation it applies to. */
 struct modifier {
@@ -296,8 +387,8 @@ struct parser {
 		int pos; /* of the last one */
 	} layers;
 	/* Where each option was last seen, for the cross-option checks. */
-	bool seen[NSB_ELEMENTSOF(options)];
-	int seen_pos[NSB_ELEMENTSOF(options)];
+	bool seen[CLI_N_OPTIONS];
+	int seen_pos[CLI_N_OPTIONS];
 };
 
 /* Where tokens come from: argv, or the data of one --args fd. */
@@ -348,11 +439,10 @@ static void option_synopsis(const struct cli_option *o, bool name, char *buf, si
 
 static const struct cli_option *find_option(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < NSB_ELEMENTSOF(options); i++)
-		if (strcmp(options[i].name, name) == 0)
-			return &options[i];
+	build_options();
+	for (size_t i = 0; i < all.n; i++)
+		if (strcmp(all.opt[i].name, name) == 0)
+			return &all.opt[i];
 	return NULL;
 }
 
@@ -388,9 +478,9 @@ static int take_token(struct parser *p, struct source *s, struct cli_arg *ret)
 	if (!tok)
 		return 0;
 	if (++p->n_tokens > NSB_MAX_ARGS) {
-		nsb_err("too many arguments (%s): at most %d are accepted, counting those read by "
-		        "--args",
-		        AT(pos), NSB_MAX_ARGS);
+		nsb_err("Exceeded maximum number of arguments %d (%s; those read by --args count "
+		        "too)",
+		        NSB_MAX_ARGS, AT(pos));
 		return -E2BIG;
 	}
 	source_skip(s);
@@ -550,9 +640,13 @@ static int parse_fd_arg(const struct cli_call *c, unsigned i, int *ret)
 	int r;
 
 	r = nsb_parse_fd(a->s, ret);
-	if (r < 0)
-		nsb_err("%s: Invalid fd: %s (%s): expected a decimal number from 0 to %d",
-		        c->opt->name, a->s, AT(a->pos), INT_MAX);
+	if (r < 0) {
+		/* bubblewrap's words alone on their line: its own tests match
+		 * the whole line. */
+		nsb_err("Invalid fd: %s", a->s);
+		nsb_err("%s (%s) takes a decimal number from 0 to %d", c->opt->name, AT(a->pos),
+		        INT_MAX);
+	}
 	return r;
 }
 
@@ -563,8 +657,8 @@ static int parse_mode_arg(const struct cli_call *c, unsigned i, unsigned *ret)
 
 	r = nsb_parse_mode(a->s, ret);
 	if (r < 0)
-		nsb_err("%s: invalid mode '%s' (%s): expected octal at most 07777", c->opt->name,
-		        a->s, AT(a->pos));
+		nsb_err("%s takes an octal argument <= 07777 (got '%s', %s)", c->opt->name, a->s,
+		        AT(a->pos));
 	return r;
 }
 
@@ -575,8 +669,8 @@ static int parse_id_arg(const struct cli_call *c, uint32_t *ret)
 
 	r = nsb_parse_id(a->s, ret);
 	if (r < 0)
-		nsb_err("%s: invalid id '%s' (%s): expected a decimal number from 0 to %" PRIu32,
-		        c->opt->name, a->s, AT(a->pos), UINT32_MAX - 1);
+		nsb_err("Invalid %s: %s (%s, %s): expected a decimal number from 0 to %" PRIu32,
+		        c->opt->name + 2, a->s, c->opt->name, AT(a->pos), UINT32_MAX - 1);
 	return r;
 }
 
@@ -609,10 +703,22 @@ static int opt_version(struct parser *p, const struct cli_call *c)
 	return NSB_CLI_VERSION;
 }
 
+static int opt_list_options(struct parser *p, const struct cli_call *c)
+{
+	return NSB_CLI_LIST_OPTIONS;
+}
+
+static int opt_verbose(struct parser *p, const struct cli_call *c)
+{
+	p->cfg->verbose = true;
+	nsb_log_set_verbose(true);
+	return 0;
+}
+
 static int opt_argv0(struct parser *p, const struct cli_call *c)
 {
 	if (p->cfg->argv0) {
-		nsb_err("--argv0: given twice (%s)", AT(c->pos));
+		nsb_err("--argv0 used multiple times (%s)", AT(c->pos));
 		return -EINVAL;
 	}
 	p->cfg->argv0 = c->arg[0].s;
@@ -621,7 +727,6 @@ static int opt_argv0(struct parser *p, const struct cli_call *c)
 
 static int opt_level_prefix(struct parser *p, const struct cli_call *c)
 {
-	p->cfg->level_prefix = true;
 	nsb_log_set_level_prefix(true);
 	return 0;
 }
@@ -741,32 +846,59 @@ static int opt_as_pid_1(struct parser *p, const struct cli_call *c)
 	return 0;
 }
 
-/* The argument before DEST of a two-argument op: FD, OCTAL or a source. */
-static int fsop_first_arg(const struct cli_call *c, struct nsb_op *op)
+/* One argument of a filesystem op, checked as its row says, into op. */
+static int fsop_arg(const struct cli_call *c, unsigned i, enum nsb_arg_kind kind, struct nsb_op *op)
 {
 	unsigned mode;
 	int r;
 
-	if (c->opt->flags & CLI_FD_FIRST)
-		return parse_fd_arg(c, 0, &op->fd);
-	if (c->opt->flags & CLI_MODE_FIRST) {
-		r = parse_mode_arg(c, 0, &mode);
-		if (r < 0)
-			return r;
-		op->perms = (int)mode;
-		return 0;
+	switch (kind) {
+	case NSB_ARG_FD:
+		return parse_fd_arg(c, i, &op->fd);
+	case NSB_ARG_MODE:
+		r = parse_mode_arg(c, i, &mode);
+		if (r == 0)
+			op->perms = (int)mode;
+		return r;
+	default:
+		return check_path(c, i);
 	}
-	r = check_path(c, 0);
+}
+
+/* --overlay-src layers before an overlay: the kernel wants one lower layer
+ * with an upper one, two without. */
+static int take_layers(struct parser *p, const struct cli_call *c,
+                       const struct nsb_op_kind_info *info, struct nsb_op *op)
+{
+	static const char *const count[] = {"zero", "one", "two", "three"};
+	const char **layers;
+	int r;
+
+	if (p->layers.n < info->min_layers) {
+		nsb_err("%s requires at least %s --overlay-src (%s: got %zu)", c->opt->name,
+		        count[info->min_layers < 4 ? info->min_layers : 0], AT(c->pos),
+		        p->layers.n);
+		return -EINVAL;
+	}
+	layers = calloc(p->layers.n, sizeof(*layers));
+	if (!layers)
+		return out_of_memory();
+	memcpy(layers, p->layers.path, p->layers.n * sizeof(*layers));
+	r = add_owned(p, (char *)layers);
 	if (r < 0)
 		return r;
-	op->src = c->arg[0].s;
+	op->layers = layers;
+	op->n_layers = p->layers.n;
+	p->layers.n = 0;
 	return 0;
 }
 
+/* Every filesystem op: its row in ops.c says what its arguments are. */
 static int opt_fsop(struct parser *p, const struct cli_call *c)
 {
 	const struct cli_option *o = c->opt;
-	unsigned n = option_nargs(o);
+	const struct nsb_op_kind_info *info = option_op(o);
+	unsigned n = nsb_op_kind_nargs(info);
 	struct nsb_op op = {
 	        .kind = o->op_kind,
 	        .flags = o->op_flags,
@@ -778,14 +910,22 @@ static int opt_fsop(struct parser *p, const struct cli_call *c)
 	};
 	int r;
 
-	if (n == 2) {
-		r = fsop_first_arg(c, &op);
+	if (info->flags & NSB_OPK_OVERLAY) {
+		r = take_layers(p, c, info, &op);
 		if (r < 0)
 			return r;
 	}
-	r = check_path(c, n - 1);
-	if (r < 0)
-		return r;
+	for (unsigned i = 0; i < n; i++) {
+		r = fsop_arg(c, i, info->arg_kinds[i], &op);
+		if (r < 0)
+			return r;
+	}
+	/* A source or a symlink's target comes first; --overlay's upper and
+	 * work directories are its first two arguments. */
+	if (n >= 2 && info->arg_kinds[0] != NSB_ARG_FD && info->arg_kinds[0] != NSB_ARG_MODE)
+		op.src = c->arg[0].s;
+	if (n == 3)
+		op.workdir = c->arg[1].s;
 	/* parse_option() made sure this op accepts what is pending. */
 	if (p->perms.given)
 		op.perms = (int)p->perms.value;
@@ -800,7 +940,7 @@ static int modifier_once(const struct modifier *m, const struct cli_call *c)
 {
 	if (!m->given)
 		return 0;
-	nsb_err("%s: given twice for the same operation (%s)", c->opt->name, AT(c->pos));
+	nsb_err("%s given twice for the same action (%s)", c->opt->name, AT(c->pos));
 	return -EINVAL;
 }
 
@@ -829,18 +969,27 @@ static int opt_size(struct parser *p, const struct cli_call *c)
 	if (r < 0)
 		return r;
 	r = nsb_parse_size(a->s, &size);
-	if (r < 0) {
-		nsb_err("%s: invalid size '%s' (%s): expected a number from 1 to %zu (decimal, "
-		        "0x hexadecimal or 0 octal)",
-		        c->opt->name, a->s, AT(a->pos), SIZE_MAX / 2);
-		return r;
-	}
+	if (r == -EDOM)
+		nsb_err("--size takes a non-zero number of bytes (got '%s', "
+		        "%s): " NSB_BYTES_EDOM_HINT,
+		        a->s, AT(a->pos));
+	else if (r == -ERANGE)
+		nsb_err("--size (for tmpfs) is limited to %zu (got '%s', %s)", SIZE_MAX / 2, a->s,
+		        AT(a->pos));
+	else if (r < 0)
+		nsb_err("--size takes a non-zero number of bytes (got '%s', %s): decimal, 0x "
+		        "hexadecimal or 0 octal, or a decimal number and a unit K, M, G, T, P or E "
+		        "(powers of 1024: 64M = 64Mi = 64MiB)",
+		        a->s, AT(a->pos));
+	/* -EDOM means "usage printed" to the caller of nsb_cli_parse(). */
+	if (r < 0)
+		return r == -EDOM ? -EINVAL : r;
 	p->size = (struct modifier){.given = true, .pos = c->pos, .value = size};
 	return 0;
 }
 
 /* What a pending --overlay-src lets through (see check_modifiers()). */
-#define OVERLAY_NEXT "another --overlay-src, --overlay, --tmp-overlay or --ro-overlay"
+#define OVERLAY_NEXT "another --overlay-src or one of --overlay, --tmp-overlay, or --ro-overlay"
 
 static int opt_overlay_src(struct parser *p, const struct cli_call *c)
 {
@@ -857,51 +1006,6 @@ static int opt_overlay_src(struct parser *p, const struct cli_call *c)
 	p->layers.path[p->layers.n++] = c->arg[0].s;
 	p->layers.pos = c->pos;
 	return 0;
-}
-
-/* --overlay, --tmp-overlay, --ro-overlay: take the pending layers. */
-static int opt_overlay(struct parser *p, const struct cli_call *c)
-{
-	const struct cli_option *o = c->opt;
-	unsigned i, n = option_nargs(o);
-	/* Without an upper layer the kernel wants two lower ones. */
-	size_t min = o->op_kind == NSB_OP_RO_OVERLAY ? 2 : 1;
-	struct nsb_op op = {
-	        .kind = o->op_kind,
-	        .opt = o->name,
-	        .argpos = c->pos,
-	        .dest = c->arg[n - 1].s,
-	        .fd = -1,
-	        .perms = -1,
-	};
-	const char **layers;
-	int r;
-
-	if (p->layers.n < min) {
-		nsb_err("%s requires at least %zu --overlay-src before it, got %zu (%s)", o->name,
-		        min, p->layers.n, AT(c->pos));
-		return -EINVAL;
-	}
-	for (i = 0; i < n; i++) {
-		r = check_path(c, i);
-		if (r < 0)
-			return r;
-	}
-	if (n == 3) {
-		op.src = c->arg[0].s;
-		op.workdir = c->arg[1].s;
-	}
-	layers = calloc(p->layers.n, sizeof(*layers));
-	if (!layers)
-		return out_of_memory();
-	memcpy(layers, p->layers.path, p->layers.n * sizeof(*layers));
-	r = add_owned(p, (char *)layers);
-	if (r < 0)
-		return r;
-	op.layers = layers;
-	op.n_layers = p->layers.n;
-	p->layers.n = 0;
-	return add_op(p, &op);
 }
 
 static int opt_fd_field(struct parser *p, const struct cli_call *c)
@@ -938,12 +1042,14 @@ static int opt_cap(struct parser *p, const struct cli_call *c)
 {
 	struct nsb_config *cfg = p->cfg;
 	struct nsb_cap_op *ops;
-	int cap;
+	int cap, r;
 
-	if (nsb_caps_from_name(c->arg[0].s, &cap) < 0) {
-		nsb_err("%s: unknown capability '%s' (%s): expected a name such as CAP_SYS_ADMIN, "
-		        "or ALL",
-		        c->opt->name, c->arg[0].s, AT(c->arg[0].pos));
+	r = nsb_caps_from_name(c->arg[0].s, &cap, c->opt->name);
+	if (r == -EOPNOTSUPP)
+		return r;
+	if (r < 0) {
+		nsb_err("unknown cap: %s (%s, %s): expected a name such as CAP_SYS_ADMIN, or ALL",
+		        c->arg[0].s, c->opt->name, AT(c->arg[0].pos));
 		return -EINVAL;
 	}
 	ops = grow(cfg->cap_ops, &p->cap_ops_cap, cfg->n_cap_ops, sizeof(*ops));
@@ -973,22 +1079,33 @@ static int opt_rlimit(struct parser *p, const struct cli_call *c)
 {
 	struct nsb_config *cfg = p->cfg;
 	struct nsb_rlimit l, *limits;
-	const char *bad;
-	int r;
+	const char *arg = c->arg[0].s, *bad;
+	int pos = c->arg[0].pos, r;
 
-	r = nsb_rlimit_parse(c->arg[0].s, &l, &bad);
-	if (r == -ERANGE) {
-		nsb_err("--rlimit: soft limit above the hard limit in '%s' (%s)", c->arg[0].s,
-		        AT(c->arg[0].pos));
-		return r;
-	}
-	if (r < 0) {
+	r = nsb_rlimit_parse(arg, &l, &bad);
+	if (r == -ERANGE)
+		nsb_err("--rlimit: soft limit above the hard limit in '%s' (%s)", arg, AT(pos));
+	else if (r == -EOVERFLOW)
+		nsb_err("--rlimit: invalid limit '%s' at '%s' (%s): above the largest finite "
+		        "limit, "
+		        "%llu (for no limit write 'unlimited')",
+		        arg, bad, AT(pos), (unsigned long long)RLIM_INFINITY - 1);
+	else if (r == -EDOM)
+		nsb_err("--rlimit: invalid limit '%s' at '%s' (%s): " NSB_BYTES_EDOM_HINT, arg, bad,
+		        AT(pos));
+	else if (r == -ENOTSUP)
+		nsb_err("--rlimit: invalid limit '%s' at '%s' (%s): %.*s is not counted in bytes "
+		        "and takes no unit (units are for AS CORE DATA FSIZE MEMLOCK MSGQUEUE RSS "
+		        "STACK)",
+		        arg, bad, AT(pos), (int)strcspn(arg, "="), arg);
+	else if (r < 0)
 		nsb_err("--rlimit: invalid limit '%s' at '%s' (%s): expected NAME=SOFT[:HARD] with "
 		        "NAME one of AS CORE CPU DATA FSIZE LOCKS MEMLOCK MSGQUEUE NICE NOFILE "
-		        "NPROC RSS RTPRIO RTTIME SIGPENDING STACK and numbers or 'unlimited'",
-		        c->arg[0].s, bad, AT(c->arg[0].pos));
-		return r;
-	}
+		        "NPROC RSS RTPRIO RTTIME SIGPENDING STACK and decimal numbers or "
+		        "'unlimited' (limits in bytes may take a unit: 64M = 64MiB)",
+		        arg, bad, AT(pos));
+	if (r < 0)
+		return r == -EDOM ? -EINVAL : r;
 	limits = grow(cfg->rlimits, &p->rlimits_cap, cfg->n_rlimits, sizeof(*limits));
 	if (!limits)
 		return out_of_memory();
@@ -1108,9 +1225,9 @@ static int opt_args(struct parser *p, const struct cli_call *c)
 static int modifier_misplaced(const char *modifier, const char *what, const char *next, int pos)
 {
 	if (next)
-		nsb_err("%s must be followed by %s, not %s (%s)", modifier, what, next, AT(pos));
+		nsb_err("%s must be followed by %s (not %s, %s)", modifier, what, next, AT(pos));
 	else
-		nsb_err("%s must be followed by %s, but no option follows it (%s)", modifier, what,
+		nsb_err("%s must be followed by %s (no option follows it, %s)", modifier, what,
 		        AT(pos));
 	return -EINVAL;
 }
@@ -1119,13 +1236,17 @@ static int modifier_misplaced(const char *modifier, const char *what, const char
  * other modifier and --args (whose data is parsed as if it stood here). */
 static int check_modifiers(const struct parser *p, const struct cli_option *o, int pos)
 {
-	if (p->layers.n && !(o->flags & (CLI_TRANSPARENT | CLI_OVERLAY_SRC | CLI_OVERLAY)))
+	const struct nsb_op_kind_info *op = option_op(o);
+	unsigned opk = op ? op->flags : 0;
+
+	if (p->layers.n && !(o->flags & (CLI_TRANSPARENT | CLI_OVERLAY_SRC)) &&
+	    !(opk & NSB_OPK_OVERLAY))
 		return modifier_misplaced("--overlay-src", OVERLAY_NEXT, o->name, pos);
 	if (o->flags & (CLI_MODIFIER | CLI_TRANSPARENT))
 		return 0;
-	if (p->perms.given && !(o->flags & CLI_TAKES_PERMS))
+	if (p->perms.given && !(opk & NSB_OPK_TAKES_PERMS))
 		return modifier_misplaced("--perms", "an option that creates a file", o->name, pos);
-	if (p->size.given && !(o->flags & CLI_TAKES_SIZE))
+	if (p->size.given && !(opk & NSB_OPK_TAKES_SIZE))
 		return modifier_misplaced("--size", "--tmpfs", o->name, pos);
 	return 0;
 }
@@ -1140,11 +1261,21 @@ static int take_args(struct parser *p, struct source *s, struct cli_call *c)
 		if (r < 0)
 			return r;
 		if (r == 0) {
+			static const char *const count[] = {"", "an argument", "two arguments",
+			                                    "three arguments"};
+			const char *name = c->opt->name;
 			char syn[128];
 
-			option_synopsis(c->opt, false, syn, sizeof(syn));
-			nsb_err("%s takes %u argument%s (%s), got %u (%s)", c->opt->name, n,
-			        n == 1 ? "" : "s", syn, i, AT(c->pos));
+			option_synopsis(c->opt, true, syn, sizeof(syn));
+			/* bubblewrap's words, "one argument" for these three. */
+			if (n == 1 &&
+			    (strcmp(name, "--argv0") == 0 || strcmp(name, "--chdir") == 0 ||
+			     strcmp(name, "--remount-ro") == 0))
+				nsb_err("%s takes one argument (%s, %s: got %u)", name, syn,
+				        AT(c->pos), i);
+			else
+				nsb_err("%s takes %s (%s, %s: got %u)", name, count[n], syn,
+				        AT(c->pos), i);
 			return -EINVAL;
 		}
 	}
@@ -1167,8 +1298,8 @@ static int parse_option(struct parser *p, struct source *s, const struct cli_arg
 	r = check_modifiers(p, c.opt, c.pos);
 	if (r < 0)
 		return r;
-	p->seen[c.opt - options] = true;
-	p->seen_pos[c.opt - options] = c.pos;
+	p->seen[c.opt - all.opt] = true;
+	p->seen_pos[c.opt - all.opt] = c.pos;
 	r = take_args(p, s, &c);
 	if (r < 0)
 		return r;
@@ -1200,63 +1331,72 @@ static int parse_source(struct parser *p, struct source *s)
 
 /* ---- after the loop ----------------------------------------------------- */
 
-static int require(bool ok, const char *what, const char *needs, int pos)
+/* A rule broken: bubblewrap's words (msg), then where. */
+static int refuse(const char *msg, int pos)
 {
-	if (ok)
-		return 0;
-	nsb_err("%s requires %s (%s)", what, needs, AT(pos));
+	nsb_err("%s (%s)", msg, AT(pos));
 	return -EINVAL;
 }
 
 /* Was the option given, and where (for messages)? */
-static bool seen(const struct parser *p, const char *name, int *ret_pos)
+static bool seen(const struct parser *p, enum cli_id id, int *ret_pos)
 {
-	const struct cli_option *o = find_option(name);
-	size_t i = (size_t)(o - options);
-
 	if (ret_pos)
-		*ret_pos = p->seen_pos[i];
-	return p->seen[i];
+		*ret_pos = p->seen_pos[id];
+	return p->seen[id];
 }
 
-static int conflict(const struct parser *p, const char *a, const char *b)
+/* a and b may not both be given: msg says so (a-then-b order), or with
+ * msg NULL a message of nsbox's own. */
+static int conflict(const struct parser *p, enum cli_id a, enum cli_id b, const char *msg)
 {
+	const char *na = general_options[a].name, *nb = general_options[b].name;
+	char buf[160];
 	int pa, pb;
 
 	if (!seen(p, a, &pa) || !seen(p, b, &pb))
 		return 0;
-	nsb_err("%s is not compatible with %s (%s)", pa > pb ? a : b, pa > pb ? b : a,
-	        AT(pa > pb ? pa : pb));
-	return -EINVAL;
+	if (!msg) {
+		snprintf(buf, sizeof(buf), "%s is not compatible with %s", pa > pb ? na : nb,
+		         pa > pb ? nb : na);
+		msg = buf;
+	}
+	return refuse(msg, pa > pb ? pa : pb);
 }
 
 /* The lifecycle options' rules. */
 static int check_lifecycle_options(const struct parser *p)
 {
 	const struct nsb_config *cfg = p->cfg;
-	int r = 0, pos;
+	int r = 0, pos, pa, pb;
 
-	if (seen(p, "--userns-block-fd", &pos)) {
-		r = require(cfg->unshare_user, "--userns-block-fd", "--unshare-user", pos);
-		if (r == 0)
-			r = require(cfg->info_fd >= 0, "--userns-block-fd", "--info-fd", pos);
+	if (seen(p, ID_USERNS_BLOCK_FD, &pos)) {
+		if (!cfg->unshare_user)
+			return refuse("--userns-block-fd requires --unshare-user", pos);
+		if (cfg->info_fd < 0)
+			return refuse("--userns-block-fd requires --info-fd", pos);
 	}
-	if (r == 0 && seen(p, "--disable-userns", &pos))
-		r = require(cfg->unshare_user, "--disable-userns", "--unshare-user", pos);
+	if (seen(p, ID_DISABLE_USERNS, &pos) && !cfg->unshare_user)
+		return refuse("--disable-userns requires --unshare-user", pos);
+	/* (bubblewrap's message has the two spaces) */
+	r = conflict(p, ID_DISABLE_USERNS, ID_USERNS_BLOCK_FD,
+	             "--disable-userns is not compatible with  --userns-block-fd");
 	if (r == 0)
-		r = conflict(p, "--disable-userns", "--userns-block-fd");
+		r = conflict(p, ID_USERNS, ID_UNSHARE_USER,
+		             "--userns not compatible --unshare-user");
 	if (r == 0)
-		r = conflict(p, "--userns", "--unshare-user");
+		r = conflict(p, ID_USERNS, ID_UNSHARE_USER_TRY,
+		             "--userns not compatible --unshare-user-try");
 	if (r == 0)
-		r = conflict(p, "--userns", "--unshare-user-try");
+		r = conflict(p, ID_USERNS, ID_UNSHARE_ALL, NULL);
 	if (r == 0)
-		r = conflict(p, "--userns", "--unshare-all");
-	if (r == 0)
-		r = conflict(p, "--as-pid-1", "--lock-file");
-	if (r == 0)
-		r = conflict(p, "--seccomp", "--add-seccomp-fd");
-	if (r == 0 && seen(p, "--userns2", &pos))
-		r = require(cfg->userns_fd >= 0, "--userns2", "--userns", pos);
+		r = conflict(p, ID_AS_PID_1, ID_LOCK_FILE,
+		             "Specifying --as-pid-1 and --lock-file is not permitted");
+	if (r == 0 && seen(p, ID_SECCOMP, &pa) && seen(p, ID_ADD_SECCOMP_FD, &pb))
+		r = pa < pb ? refuse("--add-seccomp-fd cannot be combined with --seccomp", pb)
+		            : refuse("--seccomp cannot be combined with --add-seccomp-fd", pa);
+	if (r == 0 && seen(p, ID_USERNS2, &pos) && cfg->userns_fd < 0)
+		r = refuse("--userns2 requires --userns", pos);
 	return r;
 }
 
@@ -1266,19 +1406,16 @@ static int check_cross_options(const struct parser *p)
 	/* Without root, a user namespace is created anyway. */
 	bool userns = cfg->real_uid != 0 || cfg->unshare_user || cfg->unshare_user_try ||
 	              cfg->userns_fd >= 0;
-	int r = 0;
 
-	if (cfg->uid_given)
-		r = require(userns, "--uid", "--unshare-user", p->uid_pos);
-	if (r == 0 && cfg->gid_given)
-		r = require(userns, "--gid", "--unshare-user", p->gid_pos);
-	if (r == 0 && cfg->hostname)
-		r = require(cfg->unshare_uts, "--hostname", "--unshare-uts", p->hostname_pos);
-	if (r == 0 && cfg->as_pid_1)
-		r = require(cfg->unshare_pid, "--as-pid-1", "--unshare-pid", p->as_pid_1_pos);
-	if (r == 0)
-		r = check_lifecycle_options(p);
-	return r;
+	if (cfg->uid_given && !userns)
+		return refuse("Specifying --uid requires --unshare-user or --userns", p->uid_pos);
+	if (cfg->gid_given && !userns)
+		return refuse("Specifying --gid requires --unshare-user or --userns", p->gid_pos);
+	if (cfg->hostname && !cfg->unshare_uts)
+		return refuse("Specifying --hostname requires --unshare-uts", p->hostname_pos);
+	if (cfg->as_pid_1 && !cfg->unshare_pid)
+		return refuse("Specifying --as-pid-1 requires --unshare-pid", p->as_pid_1_pos);
+	return check_lifecycle_options(p);
 }
 
 static int finish(struct parser *p, const struct source *s, const char *argv0)
@@ -1341,10 +1478,11 @@ int nsb_cli_parse(struct nsb_config *cfg, int argc, char **argv)
 static int usage_width(void)
 {
 	char syn[128];
-	size_t i, w = 0;
+	size_t w = 0;
 
-	for (i = 0; i < NSB_ELEMENTSOF(options); i++) {
-		option_synopsis(&options[i], true, syn, sizeof(syn));
+	build_options();
+	for (size_t i = 0; i < all.n; i++) {
+		option_synopsis(&all.opt[i], true, syn, sizeof(syn));
 		if (strlen(syn) > w)
 			w = strlen(syn);
 	}
@@ -1355,10 +1493,9 @@ static void usage_group(FILE *out, enum cli_group g, int width)
 {
 	bool heading = false;
 	char syn[128];
-	size_t i;
 
-	for (i = 0; i < NSB_ELEMENTSOF(options); i++) {
-		const struct cli_option *o = &options[i];
+	for (size_t i = 0; i < all.n; i++) {
+		const struct cli_option *o = &all.opt[i];
 
 		if (o->group != g)
 			continue;
@@ -1378,4 +1515,24 @@ void nsb_cli_usage(FILE *out, const char *argv0)
 	fprintf(out, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n", argv0 ? argv0 : "nsbox");
 	for (g = 0; g < _GRP_MAX; g++)
 		usage_group(out, (enum cli_group)g, width);
+}
+
+static const char *const group_key[_GRP_MAX] = {
+        [GRP_GENERAL] = "general", [GRP_NAMESPACES] = "namespaces", [GRP_PROCESS] = "process",
+        [GRP_MONITOR] = "monitor", [GRP_FILESYSTEM] = "filesystem", [GRP_LOCKDOWN] = "lockdown",
+};
+
+void nsb_cli_list_options(FILE *out)
+{
+	build_options();
+	for (size_t i = 0; i < all.n; i++) {
+		const struct cli_option *o = &all.opt[i];
+		unsigned n = option_nargs(o);
+
+		fprintf(out, "%s\t%s\t", o->name, group_key[o->group]);
+		for (unsigned k = 0; k < n; k++)
+			fprintf(out, "%s%s:%s", k ? " " : "", o->args[k],
+			        nsb_arg_kind_name(o->arg_kinds[k]));
+		fprintf(out, "%s\t%s\n", n ? "" : "-", o->help);
+	}
 }

@@ -37,10 +37,14 @@ int nsb_dl_load(struct nsb_dl_lib *lib, const char *what)
 
 fail:
 	lib->error = -EOPNOTSUPP;
+	if (!what)
+		return lib->error;
 	nsb_err("%s: cannot load %s (Debian package %s): %s", what, lib->soname, lib->package,
 	        why ? why : "unknown error");
 	return lib->error;
 fail_again:
+	if (!what)
+		return lib->error;
 	nsb_err("%s: %s could not be loaded (Debian package %s)", what, lib->soname, lib->package);
 	return lib->error;
 }

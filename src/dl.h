@@ -49,8 +49,9 @@ struct nsb_dl_lib {
 
 /* Load lib and resolve all its symbols, once. 0, or -EOPNOTSUPP after
  * logging "<what>: cannot load <soname> (Debian package <package>): <why>"
- * (what names the option or feature that needs the library). A failed
- * load is remembered and reported again on the next call. */
+ * (what names the option or feature that needs the library; NULL: load
+ * quietly). A failed load is remembered and reported again on the next
+ * call. */
 int nsb_dl_load(struct nsb_dl_lib *lib, const char *what);
 
 /* True once lib is loaded. */

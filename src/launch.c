@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <dirent.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -16,12 +17,17 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "diag.h"
+#include "dryrun.h"
 #include "launch.h"
 #include "log.h"
 #include "ops.h"
+#include "numparse.h"
 #include "sandbox.h"
 #include "selinux.h"
+#include "signals.h"
 #include "status.h"
+#include "sync.h"
 #include "util.h"
 
 int nsb_launch_check_privileges(void)
@@ -48,20 +54,21 @@ int nsb_launch_check_privileges(void)
 	return 0;
 }
 
+/* A sysctl-style file holding one integer. 0 or -errno. */
 static int read_int_file(const char *path, long *ret)
 {
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	char buf[32];
-	FILE *f = fopen(path, "re");
-	int ok;
+	ssize_t n;
 
-	if (!f)
+	if (fd < 0)
 		return -errno;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -EIO;
-	*ret = strtol(buf, NULL, 10);
-	return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return nsb_parse_long(buf, ret);
 }
 
 /* --unshare-user-try: would the kernel let us create a user namespace? */
@@ -79,78 +86,41 @@ static bool userns_seems_possible(void)
 	return true;
 }
 
-/* Say which knob refused the user namespace, and how to change it. */
-static void explain_userns_failure(int err)
-{
-	long v;
-
-	if (read_int_file("/proc/sys/user/max_user_namespaces", &v) == 0 && v == 0)
-		nsb_err("user namespaces are disabled: user.max_user_namespaces is 0 "
-		        "(sysctl -w user.max_user_namespaces=15000)");
-	else if (err == ENOSPC || err == EUSERS)
-		nsb_err("too many nested or existing user namespaces "
-		        "(user.max_user_namespaces, or the nesting limit of 32)");
-	else if (read_int_file("/proc/sys/kernel/unprivileged_userns_clone", &v) == 0 && v == 0)
-		nsb_err("unprivileged user namespaces are disabled: "
-		        "kernel.unprivileged_userns_clone "
-		        "is 0 (sysctl -w kernel.unprivileged_userns_clone=1)");
-	else if (read_int_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", &v) == 0 &&
-	         v == 1)
-		nsb_err("AppArmor restricts unprivileged user namespaces: "
-		        "kernel.apparmor_restrict_unprivileged_userns is 1 (give nsbox an AppArmor "
-		        "profile that allows userns, or set it to 0)");
-	else if (err == EPERM)
-		nsb_err("user namespaces are refused here: inside a container, the container "
-		        "must allow creating them (e.g. seccomp or missing capabilities)");
-}
-
-static bool has_op(const struct nsb_config *cfg, enum nsb_op_kind kind)
-{
-	for (size_t i = 0; i < cfg->n_ops; i++)
-		if (cfg->ops[i].kind == kind)
-			return true;
-	return false;
-}
-
 /* The capabilities COMMAND keeps: root staying root keeps what it has (as
  * bubblewrap does) unless --cap-add/--cap-drop say otherwise; anyone else
- * keeps nothing but what --cap-add names. */
+ * keeps nothing but what --cap-add names. Never more than the caller's
+ * bounding set, which a new user namespace would otherwise reset to every
+ * capability: COMMAND must not get back what its caller was denied. */
 static int plan_caps(const struct nsb_config *cfg, struct nsb_plan *plan)
 {
 	bool root = cfg->real_uid == 0 && cfg->sandbox_uid == 0;
-	uint64_t base = 0;
+	uint64_t base = 0, permitted, available = nsb_caps_bounding();
+	char name[64];
 
 	if (root) {
-		int r = nsb_caps_get_effective(&base);
+		int r = nsb_caps_get(&base, &permitted);
 		if (r < 0)
 			return nsb_log_errno(r, "cannot read the capabilities");
-		/* A new user namespace gives its creator every capability. */
-		if (plan->userns)
-			base = nsb_caps_all();
 	}
-	plan->set_caps = !root || cfg->n_cap_ops > 0;
 	plan->keep_caps = nsb_caps_compute(base, cfg->cap_ops, cfg->n_cap_ops);
-	/* Without a new user namespace only what our bounding set holds can
-	 * be kept: ALL means that much, a capability named outside it is an
-	 * error. */
-	if (!plan->userns) {
-		uint64_t available = nsb_caps_bounding();
+	for (size_t i = 0; i < cfg->n_cap_ops; i++) {
+		int c = cfg->cap_ops[i].cap;
 
-		for (size_t i = 0; i < cfg->n_cap_ops; i++) {
-			int c = cfg->cap_ops[i].cap;
-
-			if (cfg->cap_ops[i].add && c >= 0 &&
-			    (plan->keep_caps & (UINT64_C(1) << c)) &&
-			    !(available & (UINT64_C(1) << c))) {
-				char *name = cap_to_name(c);
-				nsb_err("--cap-add: %s is not in the bounding set of the caller",
-				        name ? name : "?");
-				cap_free(name);
-				return -EPERM;
-			}
+		if (cfg->cap_ops[i].add && c >= 0 && (plan->keep_caps & (UINT64_C(1) << c)) &&
+		    !(available & (UINT64_C(1) << c))) {
+			nsb_err("--cap-add: %s is not in the bounding set of the caller",
+			        nsb_caps_name(c, name, sizeof(name)));
+			return -EPERM;
 		}
-		plan->keep_caps &= available;
 	}
+	/* ALL means all the caller may have. */
+	plan->keep_caps &= available;
+	/* A new user namespace starts with every capability: cut it down even
+	 * for root keeping its own. */
+	plan->set_caps = !root || cfg->n_cap_ops > 0 || plan->userns || cfg->userns_fd >= 0;
+	/* Root staying root gets its capabilities from exec: raise them as
+	 * ambient only where --cap-add/--cap-drop asked for a set. */
+	plan->ambient_caps = !root || cfg->n_cap_ops > 0;
 	return 0;
 }
 
@@ -186,21 +156,18 @@ static int plan_namespaces(const struct nsb_config *cfg, struct nsb_plan *plan,
 	plan->write_maps = plan->userns && cfg->userns_block_fd < 0;
 	plan->nested_userns =
 	        plan->write_maps &&
-	        (cfg->disable_userns ||
-	         (has_op(cfg, NSB_OP_DEV) && (cfg->sandbox_uid != 0 || cfg->sandbox_gid != 0)));
+	        (cfg->disable_userns || (nsb_ops_have(cfg, NSB_OPK_DEVFS) &&
+	                                 (cfg->sandbox_uid != 0 || cfg->sandbox_gid != 0)));
 	plan->reaper =
 	        !cfg->as_pid_1 && (cfg->unshare_pid || cfg->sync_fd >= 0 || cfg->n_lock_files > 0);
+	plan->report = cfg->info_fd >= 0 || cfg->json_status_fd >= 0;
+	plan->wait_go = plan->report || cfg->userns_block_fd >= 0;
+	/* An unprivileged launcher told pid 1's pid cannot open the
+	 * namespaces of a process that is not dumpable (see reaper.c). */
+	plan->joinable = plan->reaper && plan->report && cfg->real_uid != 0;
 	plan->outer_uid = cfg->real_uid;
 	plan->outer_gid = cfg->real_gid;
-	plan->monitor_pid = getpid();
-	plan->release_fd = -1;
-	plan->exec_fd = -1;
-	plan->self_fd = -1;
-	plan->unshared_fd = -1;
-	/* Only a launcher told the pid may want to join the sandbox: the
-	 * reaper is re-executed (see sandbox.c) only then. */
-	if (plan->reaper && (cfg->info_fd >= 0 || cfg->json_status_fd >= 0))
-		plan->self_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	plan->sync_fd = -1;
 	*ret_flags = flags;
 	return plan_caps(cfg, plan);
 }
@@ -219,17 +186,22 @@ static int check_fds(const struct nsb_config *cfg)
 	        {"--userns2", cfg->userns2_fd}, {"--pidns", cfg->pidns_fd},
 	        {"--seccomp", cfg->seccomp_fd},
 	};
+	int r;
 
 	for (size_t i = 0; i < NSB_ELEMENTSOF(fds); i++)
 		if (fds[i].fd >= 0 && fcntl(fds[i].fd, F_GETFD) < 0)
 			return nsb_log_errno(errno, "%s: fd %d is not usable", fds[i].opt,
 			                     fds[i].fd);
-	if (nsb_ops_check_fds(cfg) < 0)
-		return -EBADF;
-	if (cfg->exec_label && nsb_selinux_check_label("--exec-label", cfg->exec_label) < 0)
-		return -EINVAL;
-	if (cfg->file_label && nsb_selinux_check_label("--file-label", cfg->file_label) < 0)
-		return -EINVAL;
+	r = nsb_ops_check_fds(cfg);
+	if (r < 0)
+		return r;
+	if (cfg->exec_label) {
+		r = nsb_selinux_check_label("--exec-label", cfg->exec_label);
+		if (r < 0)
+			return r;
+	}
+	if (cfg->file_label)
+		return nsb_selinux_check_label("--file-label", cfg->file_label);
 	return 0;
 }
 
@@ -269,20 +241,22 @@ static int join_namespaces(const struct nsb_config *cfg)
 	if (cfg->userns_fd >= 0 && setns(cfg->userns_fd, CLONE_NEWUSER) < 0) {
 		int err = errno;
 		if (err == EINVAL)
-			nsb_err("--userns: cannot enter the user namespace of fd %d: it is not a "
-			        "user namespace, or not a descendant of the caller's",
+			nsb_err("Joining the specified user namespace failed, it might not be a "
+			        "descendant of the current user namespace. (--userns %d: not a "
+			        "user "
+			        "namespace, or not a descendant of the caller's)",
 			        cfg->userns_fd);
 		else
-			nsb_log_errno(err, "--userns: cannot enter the user namespace of fd %d",
+			nsb_log_errno(err, "Joining specified user namespace failed (--userns %d)",
 			              cfg->userns_fd);
 		return -err;
 	}
 	if (cfg->pidns_fd >= 0 && setns(cfg->pidns_fd, CLONE_NEWPID) < 0)
-		return nsb_log_errno(errno, "--pidns: cannot enter the pid namespace of fd %d",
-		                     cfg->pidns_fd);
+		return nsb_log_errno(errno, "Setting pidns failed (--pidns %d)", cfg->pidns_fd);
 	return 0;
 }
 
+/* The exit status of child pid. 0..255, or -errno (logged). */
 static int wait_child(pid_t pid)
 {
 	int st;
@@ -290,11 +264,10 @@ static int wait_child(pid_t pid)
 	for (;;) {
 		pid_t p = waitpid(pid, &st, 0);
 		if (p == pid)
-			break;
+			return nsb_exit_status(st);
 		if (p < 0 && errno != EINTR)
-			return nsb_log_errno(errno, "cannot wait for the sandbox"), 1;
+			return nsb_log_errno(errno, "cannot wait for the sandbox");
 	}
-	return nsb_exit_status(st);
 }
 
 /* --kill-on-exit: we are a subreaper, so whatever COMMAND left behind has
@@ -305,24 +278,24 @@ static void kill_leftovers(void)
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
 	for (;;) {
-		FILE *f = fopen(path, "re");
-		size_t n = 0;
+		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 
-		if (f) {
-			n = fread(buf, 1, sizeof(buf) - 1, f);
-			fclose(f);
+		buf[n > 0 ? n : 0] = '\0';
+		for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n")) {
+			long pid;
+
+			if (nsb_parse_long(tok, &pid) == 0 && pid > 0 && pid <= INT_MAX)
+				(void)kill((pid_t)pid, SIGKILL);
 		}
-		buf[n] = '\0';
-		for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n"))
-			(void)kill((pid_t)atoi(tok), SIGKILL);
 		if (waitpid(-1, NULL, 0) < 0 && errno == ECHILD)
 			break;
 	}
 }
 
-/* --info-fd and the first --json-status-fd line. */
+/* --info-fd and the first --json-status-fd line. 0 or -errno, logged. */
 static int report_start(const struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pid,
-                        unsigned long flags, int unshared_r)
+                        unsigned long flags, int sync_fd)
 {
 	bool want[_NSB_NS_MAX] = {
 	        [NSB_NS_CGROUP] = flags & CLONE_NEWCGROUP,
@@ -333,33 +306,40 @@ static int report_start(const struct nsb_config *cfg, const struct nsb_plan *pla
 	        [NSB_NS_UTS] = flags & CLONE_NEWUTS,
 	};
 	struct nsb_ns_ids ids;
+	pid_t ns_pid = pid;
 	char buf[1024];
 	int r, n;
 
-	if (cfg->info_fd < 0 && cfg->json_status_fd < 0)
+	if (!plan->report)
 		return 0;
-	r = nsb_ns_ids_read(pid, want, &ids);
+	if (plan->pidns_relay) {
+		/* The relay's child, pid 1 of the new pid namespace, tells its
+		 * pid: every namespace is read there (the relay itself may
+		 * already be out of reach). */
+		struct nsb_sync_msg m = {.fd = -1};
+
+		r = nsb_sync_expect(sync_fd, NSB_SYNC_PIDNS, &m);
+		if (r == -EPIPE)
+			return r; /* the sandbox ended; its status tells */
+		if (r < 0 && m.type == NSB_SYNC_ERROR) {
+			nsb_err("%s", m.text);
+			return r;
+		}
+		if (r < 0 || m.pid <= 0)
+			return nsb_log_errno(r < 0 ? r : EBADMSG, "--pidns: no pid namespace");
+		ns_pid = m.pid;
+		want[NSB_NS_PID] = true;
+	}
+	r = nsb_ns_ids_read(ns_pid, want, &ids);
 	if (r < 0)
 		return nsb_log_errno(r, "cannot read the namespaces of the sandbox");
-	if (plan->pidns_relay) {
-		/* The new pid namespace is the one the child's children get. */
-		char path[64];
-		struct stat st;
-
-		if (nsb_read_byte(unshared_r) != 1)
-			return -ECHILD;
-		snprintf(path, sizeof(path), "/proc/%d/ns/pid_for_children", (int)pid);
-		if (stat(path, &st) < 0)
-			return nsb_log_errno(errno, "cannot read the namespaces of the sandbox");
-		ids.ino[NSB_NS_PID] = (uint64_t)st.st_ino;
-	}
 	if (cfg->info_fd >= 0) {
 		n = nsb_status_format(buf, sizeof(buf), pid, &ids, false);
 		r = n < 0 ? n : nsb_write_all(cfg->info_fd, buf, (size_t)n);
 		if (cfg->info_fd != cfg->json_status_fd)
 			close(cfg->info_fd);
 		if (r < 0)
-			return nsb_log_errno(r, "--info-fd: cannot write to fd %d", cfg->info_fd);
+			return nsb_log_errno(r, "Write to info_fd (--info-fd %d)", cfg->info_fd);
 	}
 	if (cfg->json_status_fd >= 0) {
 		n = nsb_status_format(buf, sizeof(buf), pid, &ids, true);
@@ -371,88 +351,122 @@ static int report_start(const struct nsb_config *cfg, const struct nsb_plan *pla
 	return 0;
 }
 
-/* The child waits at its start until the reports are written (so that its
- * namespaces are still there to be read) and, with --userns-block-fd,
- * until the caller has written its id maps and then a byte. */
-static int release_child(const struct nsb_config *cfg, const struct nsb_plan *plan, int release_w)
+/* --userns-block-fd: one byte (1), EOF (0) or -errno; -EPIPE if the
+ * sandbox ended meanwhile (say, of a SIGTERM passed on to it), whose end
+ * closes its side of the channel: a launcher whose id-map helper hangs
+ * can still stop nsbox. */
+static int wait_userns_block_fd(int fd, int sync_fd)
 {
-	if (release_w < 0)
-		return 0;
-	if (cfg->userns_block_fd >= 0 && nsb_read_byte(cfg->userns_block_fd) != 1)
-		return nsb_log_errno(EPIPE, "--userns-block-fd: no go-ahead on fd %d",
-		                     cfg->userns_block_fd);
-	/* With a pid namespace relay that we read, one byte for it too. */
-	return nsb_write_all(release_w, "xx", plan->unshared_fd >= 0 ? 2 : 1);
-}
-
-/* How many bytes the child wrote on the exec pipe before it closed: 1 means
- * COMMAND was executed. */
-static int exec_bytes(int exec_r)
-{
-	char buf[2];
-	int total = 0;
+	struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = sync_fd, .events = POLLIN}};
 
 	for (;;) {
-		ssize_t n = read(exec_r, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return total;
-		total += (int)n;
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (p[0].revents)
+			return nsb_read_byte(fd);
+		if (p[1].revents)
+			return -EPIPE;
 	}
 }
 
-static int make_pipe(bool wanted, int fds[2])
+/* Before the child may go on: the reports, and with --userns-block-fd the
+ * caller's go-ahead (it writes the child's id maps meanwhile). 0 or
+ * -errno, logged (but -EPIPE: the child ended and its status says why). */
+static int release_child(const struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pid,
+                         unsigned long flags, int sync_fd)
 {
-	fds[0] = fds[1] = -1;
-	if (wanted && pipe2(fds, O_CLOEXEC) < 0)
-		return nsb_log_errno(errno, "cannot create a pipe");
-	return 0;
+	int r;
+
+	r = report_start(cfg, plan, pid, flags, sync_fd);
+	if (r < 0)
+		return r;
+	if (cfg->userns_block_fd >= 0) {
+		r = wait_userns_block_fd(cfg->userns_block_fd, sync_fd);
+		if (r == -EPIPE)
+			return r;
+		if (r <= 0) {
+			nsb_log_errno(r < 0 ? r : EPIPE, "--userns-block-fd: no go-ahead on fd %d",
+			              cfg->userns_block_fd);
+			/* Not -EPIPE, which means the sandbox ended by itself. */
+			return -ECANCELED;
+		}
+	}
+	if (!plan->wait_go)
+		return 0;
+	nsb_debug("reports written, the sandbox may go on");
+	r = nsb_sync_send(sync_fd, NSB_SYNC_GO, 0, NULL);
+	/* EPIPE: the child is already gone (a forwarded SIGTERM, say). */
+	return r == -EPIPE || r == -ECONNRESET ? -EPIPE
+	       : r < 0                         ? nsb_log_errno(r, "cannot release the sandbox")
+	                                       : 0;
 }
 
-static void close_pair(int fds[2])
+/* Read the sandbox's messages until every copy of its end is closed (or,
+ * with drain, until none is waiting): log each error once; tell whether
+ * COMMAND was executed. */
+static bool follow_child(int sync_fd, bool drain)
 {
-	nsb_close_fd(&fds[0]);
-	nsb_close_fd(&fds[1]);
+	bool executed = false;
+
+	for (;;) {
+		struct nsb_sync_msg m;
+		int r;
+
+		if (drain && fcntl(sync_fd, F_SETFL, O_NONBLOCK) < 0)
+			return false;
+		r = nsb_sync_recv(sync_fd, &m);
+		if (r == 0 || r == -EAGAIN)
+			return executed;
+		if (r < 0) {
+			nsb_log_errno(r, "cannot read from the sandbox");
+			return false;
+		}
+		if (m.fd >= 0)
+			close(m.fd);
+		if (m.type == NSB_SYNC_EXEC) {
+			executed = true;
+		} else if (m.type == NSB_SYNC_ERROR) {
+			executed = false;
+			nsb_err("%s", m.text);
+		}
+	}
 }
 
-/* The monitor's side once the child runs: reports, go-aheads, the wait. */
-/* The pipes between the monitor and the child. */
-struct pipes {
-	int release[2];  /* monitor -> child: reports written, go on */
-	int exec[2];     /* child -> monitor: --json-status-fd's exec bytes */
-	int unshared[2]; /* child -> monitor: the relay's pid namespace exists */
-};
-
+/* The monitor's side once the child runs. Returns nsbox's exit status. */
 static int monitor(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pid,
-                   unsigned long flags, struct pipes *p)
+                   unsigned long flags, int sync_fd)
 {
-	int status, executed = 0;
+	bool executed;
+	int status, r;
 	char buf[64];
 
-	nsb_close_fd(&p->release[0]);
-	nsb_close_fd(&p->exec[1]);
-	nsb_close_fd(&p->unshared[1]);
 	if (!cfg->no_forward_signals)
-		nsb_signals_forward(pid);
-	if (report_start(cfg, plan, pid, flags, p->unshared[0]) < 0 ||
-	    release_child(cfg, plan, p->release[1]) < 0) {
-		int st;
-
+		nsb_signals_forward(pid, cfg->new_session && !plan->reaper);
+	r = release_child(cfg, plan, pid, flags, sync_fd);
+	if (r < 0) {
 		/* A child that already ended (say, of a forwarded SIGTERM)
 		 * gives its status; one we have to stop, our failure's. */
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return nsb_exit_status(st);
+		(void)follow_child(sync_fd, true);
+		if (r == -EPIPE) {
+			status = wait_child(pid);
+			return status < 0 ? 1 : status;
+		}
 		(void)kill(pid, SIGKILL);
 		(void)wait_child(pid);
 		return 1;
 	}
-	if (p->exec[0] >= 0)
-		executed = exec_bytes(p->exec[0]);
+	executed = follow_child(sync_fd, false);
+	nsb_debug("%s", executed ? "COMMAND was executed" : "the setup ended before COMMAND ran");
 	status = wait_child(pid);
+	nsb_debug("the sandbox ended with status %d", status);
+	if (status < 0)
+		return 1;
 	if (cfg->kill_on_exit)
 		kill_leftovers();
-	if (cfg->json_status_fd >= 0 && executed == 1) {
+	if (cfg->json_status_fd >= 0 && executed) {
 		int n = nsb_status_format_exit(buf, sizeof(buf), status);
 		if (n > 0)
 			(void)nsb_write_all(cfg->json_status_fd, buf, (size_t)n);
@@ -460,62 +474,25 @@ static int monitor(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t pi
 	return status;
 }
 
-static int launch_joined(struct nsb_config *cfg, struct nsb_plan *plan_in, unsigned long flags);
-
-int nsb_launch(struct nsb_config *cfg)
-{
-	struct nsb_plan plan = {0};
-	unsigned long flags = 0;
-
-	if (check_fds(cfg) < 0 || plan_namespaces(cfg, &plan, &flags) < 0)
-		return 1;
-	if (compile_seccomp(cfg, &plan) < 0) {
-		free_seccomp(&plan);
-		return 1;
-	}
-	if (cfg->userns_fd >= 0 || cfg->pidns_fd >= 0) {
-		/* Joining changes this process for good (its later children
-		 * would all land in the joined pid namespace): a child joins
-		 * and does the monitor's work; we wait for it. */
-		pid_t joiner = fork();
-
-		if (joiner < 0)
-			return nsb_log_errno(errno, "cannot fork"), 1;
-		if (joiner > 0) {
-			free_seccomp(&plan);
-			(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-			if (!cfg->no_forward_signals)
-				nsb_signals_forward(joiner);
-			return wait_child(joiner);
-		}
-		if (cfg->die_with_parent)
-			(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-		_exit(join_namespaces(cfg) < 0 ? 1 : launch_joined(cfg, &plan, flags));
-	}
-	return launch_joined(cfg, &plan, flags);
-}
-
-/* The launch proper, in the namespaces the sandbox is to be created in. */
-static int launch_joined(struct nsb_config *cfg, struct nsb_plan *plan_in, unsigned long flags)
+/* The launch proper, in the namespaces the sandbox is to be created in.
+ * Returns nsbox's exit status. */
+static int launch_joined(struct nsb_config *cfg, struct nsb_plan *plan, unsigned long flags)
 {
 	_cleanup_free_ char *cwd = NULL;
-	struct nsb_plan plan = *plan_in;
-	struct pipes p;
-	bool report = cfg->info_fd >= 0 || cfg->json_status_fd >= 0;
-	int status;
+	int sync[2], status, r;
 	long pid;
 
-	if (make_pipe(cfg->userns_block_fd >= 0 || report, p.release) < 0 ||
-	    make_pipe(cfg->json_status_fd >= 0, p.exec) < 0 ||
-	    make_pipe(plan.pidns_relay && report, p.unshared) < 0)
+	r = nsb_sync_pair(sync);
+	if (r == 0 && plan->pidns_relay)
+		r = nsb_sync_pass_creds(sync[0]);
+	if (r < 0) {
+		nsb_log_errno(r, "cannot create the channel to the sandbox");
 		return 1;
-	plan.release_fd = p.release[0];
-	plan.exec_fd = p.exec[1];
-	plan.unshared_fd = p.unshared[1];
+	}
 	cwd = getcwd(NULL, 0);
-	plan.cwd = cwd;
-	if (cfg->die_with_parent)
-		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	plan->cwd = cwd;
+	plan->monitor_pid = getpid();
+	plan->sync_fd = sync[1];
 	if (cfg->kill_on_exit)
 		(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
@@ -526,36 +503,87 @@ static int launch_joined(struct nsb_config *cfg, struct nsb_plan *plan_in, unsig
 	if (pid < 0) {
 		int err = errno;
 		nsb_log_errno(err, "cannot create the sandbox namespaces");
-		if (plan.userns &&
-		    (err == EPERM || err == ENOSPC || err == EUSERS || err == EINVAL))
-			explain_userns_failure(err);
-		close_pair(p.release);
-		close_pair(p.exec);
-		close_pair(p.unshared);
-		if (plan.self_fd >= 0)
-			close(plan.self_fd);
-		free_seccomp(&plan);
+		if (plan->userns) {
+			char why[1024];
+
+			if (nsb_diag_userns("", err, why, sizeof(why)))
+				nsb_err("%s", why);
+		}
+		close(sync[0]);
+		close(sync[1]);
 		return 1;
 	}
 	if (pid == 0) {
-		nsb_close_fd(&p.release[1]);
-		nsb_close_fd(&p.exec[0]);
-		nsb_close_fd(&p.unshared[0]);
-		nsb_sandbox_run_or_die(cfg, &plan);
+		close(sync[0]);
+		nsb_sandbox_run_or_die(cfg, plan);
 	}
+	nsb_debug("sandbox cloned: pid %ld, namespace flags %#lx", pid, flags);
 
+	close(sync[1]);
 	/* COMMAND runs with our uid: it must not be able to ptrace us or
 	 * open our /proc/PID/exe. */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	/* A report fd or a pipe to a child that went away is an error to
+	/* A report fd or a channel to a child that went away is an error to
 	 * handle, not a reason to die (the child keeps its own SIGPIPE). */
 	(void)signal(SIGPIPE, SIG_IGN);
-	if (plan.self_fd >= 0)
-		close(plan.self_fd);
+	status = monitor(cfg, plan, (pid_t)pid, flags, sync[0]);
+	close(sync[0]);
+	return status;
+}
+
+/* --userns, --pidns: joining changes this process for good (its later
+ * children would all land in the joined pid namespace): a forked joiner
+ * joins and does the monitor's work while we wait for it. */
+static int launch_via_joiner(struct nsb_config *cfg, struct nsb_plan *plan, unsigned long flags)
+{
+	pid_t joiner = fork();
+	int status;
+
+	if (joiner < 0) {
+		nsb_log_errno(errno, "cannot fork");
+		return 1;
+	}
+	if (joiner == 0) {
+		if (cfg->die_with_parent)
+			(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		_exit(join_namespaces(cfg) < 0 ? 1 : launch_joined(cfg, plan, flags));
+	}
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (!cfg->no_forward_signals)
+		nsb_signals_forward(joiner, false);
+	status = wait_child(joiner);
+	return status < 0 ? 1 : status;
+}
+
+int nsb_launch(struct nsb_config *cfg)
+{
+	struct nsb_plan plan = {0};
+	unsigned long flags = 0;
+	int status;
+
+	if (check_fds(cfg) < 0 || plan_namespaces(cfg, &plan, &flags) < 0)
+		return 1;
+	if (compile_seccomp(cfg, &plan) < 0) {
+		free_seccomp(&plan);
+		return 1;
+	}
+	if (cfg->dry_run) {
+		_cleanup_free_ char *cwd = getcwd(NULL, 0);
+
+		plan.cwd = cwd;
+		status = nsb_dry_run(stdout, cfg, &plan, flags) < 0 ? 1 : 0;
+		plan.cwd = NULL;
+		free_seccomp(&plan);
+		return status;
+	}
+	/* Before any process is forked, so that every one of them (the joiner,
+	 * the monitor, the sandbox) goes when the caller does. */
+	if (cfg->die_with_parent)
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (cfg->userns_fd >= 0 || cfg->pidns_fd >= 0)
+		status = launch_via_joiner(cfg, &plan, flags);
+	else
+		status = launch_joined(cfg, &plan, flags);
 	free_seccomp(&plan);
-	status = monitor(cfg, &plan, (pid_t)pid, flags, &p);
-	close_pair(p.release);
-	close_pair(p.exec);
-	close_pair(p.unshared);
 	return status;
 }

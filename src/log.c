@@ -7,12 +7,16 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sync.h"
 
 /* Logging state is process-wide on purpose: every step logs through it and
  * --level-prefix changes it as soon as it is parsed. */
 static const char *log_prog = "nsbox";
 static bool log_level_prefix;
+static bool log_verbose;
 static FILE *log_stream;
+/* In the sandbox's processes: errors go to the monitor over the channel. */
+static int log_forward_fd = -1;
 static int log_max_level = NSB_LOG_DEBUG;
 static void (*log_sink)(int level, const char *msg, void *data);
 static void *log_sink_data;
@@ -37,9 +41,24 @@ void nsb_log_set_level_prefix(bool on)
 	log_level_prefix = on;
 }
 
+void nsb_log_set_verbose(bool on)
+{
+	log_verbose = on;
+}
+
+bool nsb_log_verbose(void)
+{
+	return log_verbose;
+}
+
 void nsb_log_set_stream(FILE *f)
 {
 	log_stream = f;
+}
+
+void nsb_log_set_forward(int fd)
+{
+	log_forward_fd = fd;
 }
 
 void nsb_log_set_max_level(int level)
@@ -69,6 +88,16 @@ static void log_va(int level, int err, const char *fmt, va_list ap)
 	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (n < 0)
 		return;
+	if (level == NSB_LOG_ERR && log_forward_fd >= 0) {
+		char text[sizeof(msg) + 128];
+
+		/* Long messages are cut to what one channel message holds. */
+		snprintf(text, sizeof(text), "%s%s%s", msg, err ? ": " : "",
+		         err ? strerror(err) : "");
+		/* If the monitor is gone, say it here rather than not at all. */
+		if (nsb_sync_send(log_forward_fd, NSB_SYNC_ERROR, err, text) == 0)
+			return;
+	}
 	if (log_sink) {
 		char full[4096 + 256];
 

@@ -19,6 +19,11 @@ const char *nsb_log_prog(void);
 void nsb_log_set_level_prefix(bool on);
 /* Redirect messages (unit tests); NULL restores stderr. */
 void nsb_log_set_stream(FILE *f);
+/* In a sandbox process: send error-level messages to the monitor over the
+ * channel fd (sync.h) instead of printing them, so that each is printed
+ * once, by the monitor; -1 prints them again. Warnings and debug messages
+ * are always printed where they happen. */
+void nsb_log_set_forward(int fd);
 /* Drop messages above level (default: none dropped). */
 void nsb_log_set_max_level(int level);
 int nsb_log_get_max_level(void);
@@ -30,7 +35,17 @@ void nsb_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3
 /* Log "msg: strerror(err)" at error level and return -|err|. */
 int nsb_log_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* --verbose: debug messages are printed. */
+void nsb_log_set_verbose(bool on);
+bool nsb_log_verbose(void);
+
 #define nsb_err(...) nsb_log(NSB_LOG_ERR, __VA_ARGS__)
+/* A setup step, for --verbose. */
+#define nsb_debug(...)                                       \
+	do {                                                 \
+		if (nsb_log_verbose())                       \
+			nsb_log(NSB_LOG_DEBUG, __VA_ARGS__); \
+	} while (0)
 #define nsb_warn(...) nsb_log(NSB_LOG_WARNING, __VA_ARGS__)
 
 /* Only for code between clone and exec: log and _exit(1). */

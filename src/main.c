@@ -10,7 +10,6 @@
 #include "launch.h"
 #include "log.h"
 #include "oci/cli.h"
-#include "reaper.h"
 
 int main(int argc, char **argv)
 {
@@ -24,9 +23,6 @@ int main(int argc, char **argv)
 		if (strcmp(base ? base + 1 : argv[0], "nsbox-oci") == 0)
 			return nsb_oci_main(argc, argv);
 	}
-	/* nsbox re-executed as a sandbox's reaper (see sandbox.c). */
-	if (argc > 0 && strcmp(argv[0], NSB_REAPER_ARGV0) == 0)
-		return nsb_reaper_main(argc, argv);
 
 	nsb_log_init(argc > 0 ? argv[0] : NULL);
 
@@ -43,8 +39,18 @@ int main(int argc, char **argv)
 		nsb_cli_usage(stdout, argc > 0 ? argv[0] : "nsbox");
 		nsb_config_free(&cfg);
 		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	case NSB_CLI_LIST_OPTIONS:
+		nsb_cli_list_options(stdout);
+		nsb_config_free(&cfg);
+		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	case NSB_CLI_VERSION:
-		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		/* Tools that drive bwrap compare its version: a copy or link
+		 * named bwrap gives the bubblewrap release whose command line
+		 * it implements. */
+		if (strcmp(nsb_log_prog(), "bwrap") == 0)
+			printf("bubblewrap %s\n", NSB_BWRAP_VERSION);
+		else
+			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 		nsb_config_free(&cfg);
 		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	case NSB_CLI_RUN:

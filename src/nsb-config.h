@@ -12,7 +12,9 @@
 #include "nsb-seccomp.h"
 #include "rlimit.h"
 
-/* Filesystem operations, applied in command-line order inside the new root. */
+/* Filesystem operations, applied in command-line order inside the new root.
+ * Each has a row in ops.c (struct nsb_op_kind_info) with all there is to
+ * know about it. */
 enum nsb_op_kind {
 	NSB_OP_BIND,         /* --bind, --bind-try */
 	NSB_OP_RO_BIND,      /* --ro-bind, --ro-bind-try */
@@ -33,7 +35,28 @@ enum nsb_op_kind {
 	NSB_OP_OVERLAY,      /* --overlay RWSRC WORKDIR DEST (src = RWSRC, layers) */
 	NSB_OP_TMP_OVERLAY,  /* --tmp-overlay DEST (layers) */
 	NSB_OP_RO_OVERLAY,   /* --ro-overlay DEST (layers) */
+	NSB_OP_MASK,         /* --mask PATH, --mask-try PATH */
 	_NSB_OP_MAX,
+};
+
+/* What an argument of an option is: how it is checked when parsed, and
+ * what --list-options (hence the completions) says of it. */
+enum nsb_arg_kind {
+	NSB_ARG_NONE,
+	NSB_ARG_HOST_PATH, /* a path as the caller names it (bind source, policy file) */
+	NSB_ARG_HOST_DIR,  /* ... a directory (overlay layer) */
+	NSB_ARG_PATH,      /* a path inside the sandbox */
+	NSB_ARG_DIR,       /* ... a directory */
+	NSB_ARG_FD,        /* a file descriptor number */
+	NSB_ARG_MODE,      /* an octal file mode */
+	NSB_ARG_SIZE,      /* a number of bytes */
+	NSB_ARG_ID,        /* a uid or gid */
+	NSB_ARG_STRING,    /* any non-empty string */
+	NSB_ARG_ENV,       /* an environment variable's name */
+	NSB_ARG_CAP,       /* a capability name, or ALL */
+	NSB_ARG_RLIMIT,    /* NAME=SOFT[:HARD] */
+	NSB_ARG_PROFILE,   /* a built-in seccomp profile */
+	_NSB_ARG_MAX,
 };
 
 /* nsb_op.flags */
@@ -91,7 +114,6 @@ struct nsb_config {
 	const char *chdir_path; /* NULL: the default cwd rule */
 	const char *argv0;      /* NULL: COMMAND */
 	bool new_session, die_with_parent, as_pid_1;
-	bool level_prefix;
 
 	/* Lifecycle and coordination; fds are -1 when not given. */
 	int info_fd, json_status_fd;
@@ -118,6 +140,8 @@ struct nsb_config {
 	size_t n_rlimits;
 
 	bool not_a_security_boundary;
+	bool dry_run; /* --dry-run: print the plan, create nothing */
+	bool verbose; /* --verbose: log each setup step */
 
 	/* Ordered operations */
 	struct nsb_op *ops;

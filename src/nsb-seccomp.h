@@ -3,7 +3,12 @@
  * libseccomp, or read raw from an fd (bwrap's --seccomp format), then
  * installed. The policy language and every profile rule are described in
  * docs/seccomp.md. Everything here is free of side effects (no filter is
- * installed) except nsb_seccomp_install(). */
+ * installed) except nsb_seccomp_install().
+ *
+ * Implemented by seccomp-bpf.c (struct nsb_bpf, reading and installing raw
+ * programs), seccomp-policy.c (the policy compiler) and seccomp-profiles.c
+ * (the built-in profiles, which use seccomp-syscalls.h to refuse the system
+ * calls nsbox does not know). */
 #pragma once
 
 #include <linux/filter.h>
@@ -19,6 +24,12 @@ struct nsb_bpf {
  * and usable as _cleanup_(nsb_bpf_free). */
 void nsb_bpf_free(struct nsb_bpf *prog);
 
+/* Put head's instructions in front of prog's, for a head that ends by
+ * falling through (its jumps stay inside it, or land on prog's first
+ * instruction). 0, -E2BIG past BPF_MAXINSNS instructions, or -ENOMEM; prog
+ * is unchanged on failure. */
+int nsb_bpf_prepend(struct nsb_bpf *prog, const struct nsb_bpf *head);
+
 /* Parse a policy (path is only used in messages) and compile it for the
  * native architecture. 0, or a negative errno after logging one message
  * "<path>:<line>: <problem> '<word>'". -EOPNOTSUPP without libseccomp. */
@@ -31,7 +42,10 @@ int nsb_seccomp_compile_policy_file(const char *path, struct nsb_bpf *ret);
 
 /* Compile a built-in profile: "default" or "devel", optionally followed by
  * "+userns" (allow creating user namespaces and the mount family, for
- * nested sandboxes). Unknown names: -EINVAL, logged with the known names. */
+ * nested sandboxes). The program also answers ENOSYS for every system call
+ * number nsbox does not know (seccomp-syscalls.h). Unknown names: -EINVAL,
+ * logged with the known names; an architecture whose numbers nsbox does
+ * not know, or no libseccomp: -EOPNOTSUPP, logged. */
 int nsb_seccomp_compile_profile(const char *name, struct nsb_bpf *ret);
 
 /* The policy text a profile name compiles from (malloc'ed), for

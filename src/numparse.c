@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "numparse.h"
 
@@ -28,28 +29,33 @@ static bool digit_value(char c, unsigned base, unsigned *ret)
 	return true;
 }
 
-/* All of s must be digits of base (no prefix, sign or blank): -EINVAL
- * otherwise, -ERANGE above max. Syntax is checked over the whole string
- * first, so "99999999999999999999x" is -EINVAL, not -ERANGE. */
-static int parse_digits(const char *s, unsigned base, uint64_t max, uint64_t *ret)
+/* All len bytes of s must be digits of base (no prefix, sign or blank):
+ * -EINVAL otherwise, -ERANGE above max. Syntax is checked over the whole
+ * string first, so "99999999999999999999x" is -EINVAL, not -ERANGE. */
+static int parse_digits_n(const char *s, size_t len, unsigned base, uint64_t max, uint64_t *ret)
 {
 	uint64_t v = 0;
 	unsigned d;
-	const char *p;
+	size_t i;
 
-	if (!s || !*s)
+	if (!s || len == 0)
 		return -EINVAL;
-	for (p = s; *p; p++)
-		if (!digit_value(*p, base, &d))
+	for (i = 0; i < len; i++)
+		if (!digit_value(s[i], base, &d))
 			return -EINVAL;
-	for (p = s; *p; p++) {
-		digit_value(*p, base, &d);
+	for (i = 0; i < len; i++) {
+		digit_value(s[i], base, &d);
 		if (d > max || v > (max - d) / base)
 			return -ERANGE;
 		v = v * base + d;
 	}
 	*ret = v;
 	return 0;
+}
+
+static int parse_digits(const char *s, unsigned base, uint64_t max, uint64_t *ret)
+{
+	return parse_digits_n(s, s ? strlen(s) : 0, base, max, ret);
 }
 
 int nsb_parse_fd(const char *s, int *ret)
@@ -89,28 +95,92 @@ int nsb_parse_mode(const char *s, unsigned *ret)
 	return 0;
 }
 
+static char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* The unit after a decimal number: 0 and *ret_shift, -EDOM for "KB", "MB"...
+ * (often meant as powers of 1000), -EINVAL for anything else. */
+static int parse_unit(const char *u, size_t len, unsigned *ret_shift)
+{
+	static const char letters[] = "kmgtpe";
+	const char *l;
+
+	if (len == 0) {
+		*ret_shift = 0;
+		return 0;
+	}
+	if (len == 1 && ascii_lower(u[0]) == 'b') {
+		*ret_shift = 0;
+		return 0;
+	}
+	l = u[0] ? strchr(letters, ascii_lower(u[0])) : NULL;
+	if (!l)
+		return -EINVAL;
+	if (len == 2 && ascii_lower(u[1]) == 'b')
+		return -EDOM;
+	if (len > 1 && ascii_lower(u[1]) != 'i')
+		return -EINVAL;
+	if (len > 2 && (len > 3 || ascii_lower(u[2]) != 'b'))
+		return -EINVAL;
+	*ret_shift = 10 * (unsigned)(l - letters + 1);
+	return 0;
+}
+
+int nsb_parse_bytes(const char *s, size_t len, unsigned flags, uint64_t max, uint64_t *ret)
+{
+	unsigned shift;
+	uint64_t v;
+	size_t n;
+	int r;
+
+	if (!s || len == 0 || s[0] < '0' || s[0] > '9')
+		return -EINVAL;
+	/* The bases strtoull(s, NULL, 0) would pick, without its sign and
+	 * blank handling. Hexadecimal and octal numbers are exact byte counts
+	 * and take no unit: "0x1B" is 27, not 1 byte. */
+	if (flags & NSB_BYTES_C_BASES) {
+		if (len > 1 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+			return parse_digits_n(s + 2, len - 2, 16, max, ret);
+		if (len > 1 && s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+			return parse_digits_n(s + 1, len - 1, 8, max, ret);
+	}
+	for (n = 0; n < len && s[n] >= '0' && s[n] <= '9';)
+		n++;
+	r = parse_unit(s + n, len - n, &shift);
+	if (r < 0)
+		return r;
+	r = parse_digits_n(s, n, 10, max >> shift, &v);
+	if (r < 0)
+		return r;
+	*ret = v << shift;
+	return 0;
+}
+
 int nsb_parse_size(const char *s, uint64_t *ret)
 {
-	unsigned base = 10;
 	uint64_t v;
 	int r;
 
-	/* The bases strtoull(s, NULL, 0) would pick, without its sign and
-	 * blank handling. */
-	if (!s || s[0] < '0' || s[0] > '9')
-		return -EINVAL;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	} else if (s[0] == '0' && s[1]) {
-		base = 8;
-		s += 1;
-	}
-	r = parse_digits(s, base, SIZE_MAX / 2, &v);
+	r = nsb_parse_bytes(s, s ? strlen(s) : 0, NSB_BYTES_C_BASES, SIZE_MAX / 2, &v);
 	if (r < 0)
 		return r;
 	if (v == 0)
 		return -ERANGE;
 	*ret = v;
+	return 0;
+}
+
+int nsb_parse_long(const char *s, long *ret)
+{
+	bool neg = s && *s == '-';
+	uint64_t v;
+	int r;
+
+	r = parse_digits(neg ? s + 1 : s, 10, neg ? (uint64_t)LONG_MAX + 1 : LONG_MAX, &v);
+	if (r < 0)
+		return r;
+	*ret = neg ? (long)(0 - v) : (long)v;
 	return 0;
 }

@@ -24,27 +24,57 @@
 #define BIND_DATA_TMP "/nsbox-data-%u"
 #define OVERLAY_TMP "/nsbox-overlay-%u"
 
-typedef int (*op_apply_fn)(struct nsb_setup *s, size_t i, const struct nsb_op *op);
+#define MASK_TMP "/nsbox-mask"
 
-/* What nsb_ops_resolve() finds out before the pivot, in sources[i]. */
-enum op_resolve {
-	RESOLVE_NOTHING,
-	RESOLVE_SOURCE, /* SRC is a host path: make it absolute */
-	RESOLVE_FD,     /* the fd names a host file: find its path */
-};
+static const struct nsb_op_kind_info op_kinds[_NSB_OP_MAX];
 
-struct op_kind_info {
-	const char *name;
-	op_apply_fn apply;
-	enum op_resolve resolve;
-};
-
-static const struct op_kind_info *op_info(enum nsb_op_kind kind);
+const struct nsb_op_kind_info *nsb_op_kind_info(enum nsb_op_kind kind)
+{
+	return &op_kinds[(unsigned)kind < _NSB_OP_MAX ? kind : 0];
+}
 
 const char *nsb_op_kind_name(enum nsb_op_kind kind)
 {
-	const struct op_kind_info *info = op_info(kind);
-	return info ? info->name : "?";
+	return nsb_op_kind_info(kind)->name;
+}
+
+unsigned nsb_op_kind_nargs(const struct nsb_op_kind_info *info)
+{
+	unsigned n = 0;
+
+	while (n < NSB_OP_MAX_ARGS && info->args[n])
+		n++;
+	return n;
+}
+
+bool nsb_ops_have(const struct nsb_config *cfg, unsigned flags)
+{
+	for (size_t i = 0; i < cfg->n_ops; i++)
+		if (nsb_op_kind_info(cfg->ops[i].kind)->flags & flags)
+			return true;
+	return false;
+}
+
+static const char *const arg_kind_names[_NSB_ARG_MAX] = {
+        [NSB_ARG_NONE] = "none",
+        [NSB_ARG_HOST_PATH] = "hostpath",
+        [NSB_ARG_HOST_DIR] = "hostdir",
+        [NSB_ARG_PATH] = "path",
+        [NSB_ARG_DIR] = "dir",
+        [NSB_ARG_FD] = "fd",
+        [NSB_ARG_MODE] = "mode",
+        [NSB_ARG_SIZE] = "size",
+        [NSB_ARG_ID] = "id",
+        [NSB_ARG_STRING] = "string",
+        [NSB_ARG_ENV] = "env",
+        [NSB_ARG_CAP] = "capability",
+        [NSB_ARG_RLIMIT] = "rlimit",
+        [NSB_ARG_PROFILE] = "seccomp-profile",
+};
+
+const char *nsb_arg_kind_name(enum nsb_arg_kind kind)
+{
+	return (unsigned)kind < _NSB_ARG_MAX ? arg_kind_names[kind] : "?";
 }
 
 /* Parents made for an op lose group/other access when its --perms does. */
@@ -85,9 +115,72 @@ static int attach(struct nsb_setup *s, int mntfd, int destfd)
 	return 0;
 }
 
+/* "argument N" or "in --args data", as the parser says it. */
+static const char *op_where(const struct nsb_op *op, char *buf, size_t size);
+
+/* A failed step of op: "<what>: <strerror> (<option>, <where>)". Where
+ * bubblewrap reports the same failure, what is its words ("Can't mkdir
+ * /x"), so that scripts matching them keep working. -|r|. */
+static int op_fail(int r, const struct nsb_op *op, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+static int op_fail(int r, const struct nsb_op *op, const char *fmt, ...)
+{
+	char what[PATH_MAX + 128], where[32];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	r = r < 0 ? -r : r;
+	nsb_err("%s: %s (%s, %s)", what, strerror(r), op->opt, op_where(op, where, sizeof(where)));
+	return -r;
+}
+
+/* A mount point that cannot be made or does not fit: say so, and how a
+ * deny-list hides a path whatever it is (a symbolic link, a file where a
+ * directory was expected, nothing at all, a directory nobody may write).
+ * -|r|. */
+static int mount_point_fail(int r, const struct nsb_op *op, bool dir)
+{
+	r = r < 0 ? -r : r;
+	if (r == ENOTDIR || r == EISDIR)
+		op_fail(r, op, "Can't mount %s on %s", dir ? "a directory" : "a file", op->dest);
+	else if (dir)
+		op_fail(r, op, "Can't mkdir %s", op->dest);
+	else
+		op_fail(r, op, "Can't create file at %s", op->dest);
+	nsb_err("to hide %s whatever it is (or nothing, if it is missing), use --mask-try %s",
+	        op->dest, op->dest);
+	return -r;
+}
+
+/* The mount point of op, of the type of what is mounted (dir or not):
+ * created if missing, checked if there. An O_PATH fd, or -errno logged. */
+static int ensure_mount_point(struct nsb_setup *s, const struct nsb_op *op, bool dir, mode_t mode,
+                              mode_t parent)
+{
+	struct stat st;
+	int fd, r;
+
+	r = nsb_path_ensure(s->rootfd, op->dest, dir ? NSB_NODE_DIR : NSB_NODE_FILE, mode, parent,
+	                    &fd);
+	if (r < 0)
+		return mount_point_fail(r, op, dir);
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		close(fd);
+		return mount_point_fail(r, op, dir);
+	}
+	if (dir != S_ISDIR(st.st_mode)) {
+		close(fd);
+		return mount_point_fail(dir ? ENOTDIR : EISDIR, op, dir);
+	}
+	return fd;
+}
+
 static int fail(int r, const struct nsb_op *op, const char *what)
 {
-	return nsb_log_errno(r, "%s: cannot %s '%s'", op->opt, what, op->dest);
+	return op_fail(r, op, "cannot %s %s", what, op->dest);
 }
 
 int nsb_setup_weakened(const struct nsb_config *cfg, int err, const char *fmt, ...)
@@ -128,7 +221,7 @@ static int set_tree_flags(struct nsb_setup *s, const struct nsb_op *op, int tree
 static int mount_tree(struct nsb_setup *s, const struct nsb_op *op, int tree, const char *what)
 {
 	_cleanup_close_ int dest = -1;
-	unsigned attrs = MOUNT_ATTR_NOSUID;
+	unsigned attrs = nsb_op_kind_info(op->kind)->attrs;
 	struct stat st;
 	bool dir;
 	int r;
@@ -136,14 +229,9 @@ static int mount_tree(struct nsb_setup *s, const struct nsb_op *op, int tree, co
 	if (fstat(tree, &st) < 0)
 		return nsb_log_errno(errno, "%s: cannot bind '%s'", op->opt, what);
 	dir = S_ISDIR(st.st_mode);
-	r = nsb_path_ensure(s->rootfd, op->dest, dir ? NSB_NODE_DIR : NSB_NODE_FILE,
-	                    dir ? 0755 : 0444, 0755, &dest);
-	if (r < 0)
-		return fail(r, op, "create the mount point");
-	if (op->kind != NSB_OP_DEV_BIND)
-		attrs |= MOUNT_ATTR_NODEV;
-	if (op->kind == NSB_OP_RO_BIND || op->kind == NSB_OP_RO_BIND_FD)
-		attrs |= MOUNT_ATTR_RDONLY;
+	dest = ensure_mount_point(s, op, dir, dir ? 0755 : 0444, 0755);
+	if (dest < 0)
+		return dest;
 	r = set_tree_flags(s, op, tree, attrs, what);
 	if (r < 0)
 		return r;
@@ -178,7 +266,7 @@ static int apply_bind(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	if (tree == -ENOENT && (op->flags & NSB_OPF_ALLOW_MISSING))
 		return 0;
 	if (tree < 0)
-		return nsb_log_errno(tree, "%s: cannot bind '%s'", op->opt, op->src);
+		return op_fail(tree, op, "Can't find source path %s", op->src);
 	return mount_tree(s, op, tree, op->src);
 }
 
@@ -241,7 +329,7 @@ static int apply_remount_ro(struct nsb_setup *s, size_t i, const struct nsb_op *
 	fd = nsb_path_open(s->rootfd, op->dest, O_PATH);
 	if (fd < 0)
 		return fail(fd, op, "find");
-	r = nsb_mount_setattr(fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false);
+	r = nsb_mount_setattr(fd, nsb_op_kind_info(op->kind)->attrs, false);
 	if (r < 0)
 		return nsb_setup_weakened(s->cfg, r, "%s: cannot remount '%s' read-only", op->opt,
 		                          op->dest);
@@ -255,9 +343,9 @@ static int mount_fs_on(struct nsb_setup *s, const struct nsb_op *op, const char 
 	_cleanup_close_ int mnt = -1, dest = -1;
 	int r;
 
-	r = nsb_path_ensure(s->rootfd, op->dest, NSB_NODE_DIR, 0755, parent_mode(op), &dest);
-	if (r < 0)
-		return fail(r, op, "create the mount point");
+	dest = ensure_mount_point(s, op, true, 0755, parent_mode(op));
+	if (dest < 0)
+		return dest;
 	mnt = nsb_mount_new_fs(fstype, options, attrs);
 	if (mnt < 0)
 		return nsb_log_errno(mnt, "%s: cannot mount %s on '%s'", op->opt, fstype, op->dest);
@@ -265,12 +353,19 @@ static int mount_fs_on(struct nsb_setup *s, const struct nsb_op *op, const char 
 	return r < 0 ? fail(r, op, "mount on") : 0;
 }
 
-/* Entries of a procfs that would let the sandbox change the host kernel. */
+/* Entries of a procfs that would let the sandbox change the host kernel:
+ * made read-only when the caller is root, whose uid COMMAND then has in
+ * the kernel's eyes (mapped to 0 in a user namespace, or no user namespace
+ * at all), for whom the kernel's own permissions on them do not hold. For
+ * anyone else they are owned by a root the sandbox is not, and left alone:
+ * every mount on a procfs makes it "not fully visible", and the kernel then
+ * refuses a new procfs to any user namespace below -- a sandbox inside the
+ * sandbox could not mount its own /proc. */
 static const char *const proc_ro_entries[] = {"sys", "sysrq-trigger", "irq", "bus"};
 
 static int apply_proc(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 {
-	const unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV;
+	const unsigned attrs = nsb_op_kind_info(op->kind)->attrs;
 	_cleanup_close_ int proc = -1;
 	int r;
 
@@ -302,6 +397,8 @@ static int apply_proc(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	for (size_t k = 0; k < NSB_ELEMENTSOF(proc_ro_entries); k++) {
 		_cleanup_close_ int sub = -1;
 
+		if (s->cfg->real_uid != 0)
+			break;
 		sub = nsb_mount_clone(proc, proc_ro_entries[k], true);
 		if (sub == -ENOENT)
 			continue;
@@ -385,7 +482,7 @@ static int apply_dev(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	_cleanup_close_ int dev = -1;
 	int r;
 
-	r = mount_fs_on(s, op, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	r = mount_fs_on(s, op, "tmpfs", opts, nsb_op_kind_info(op->kind)->attrs);
 	if (r < 0)
 		return r;
 	dev = nsb_path_open(s->rootfd, op->dest, O_PATH | O_DIRECTORY);
@@ -411,13 +508,12 @@ static int apply_tmpfs(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 		opts[n++] = "context";
 		opts[n++] = s->cfg->file_label;
 	}
-	return mount_fs_on(s, op, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	return mount_fs_on(s, op, "tmpfs", opts, nsb_op_kind_info(op->kind)->attrs);
 }
 
 static int apply_mqueue(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 {
-	return mount_fs_on(s, op, "mqueue", NULL,
-	                   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	return mount_fs_on(s, op, "mqueue", NULL, nsb_op_kind_info(op->kind)->attrs);
 }
 
 static int apply_dir(struct nsb_setup *s, size_t i, const struct nsb_op *op)
@@ -429,13 +525,13 @@ static int apply_dir(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 
 	r = nsb_path_parent(s->rootfd, op->dest, parent_mode(op), &parent, &name);
 	if (r < 0)
-		return fail(r, op, "create the parents of");
+		return op_fail(r, op, "Can't mkdir parents for %s", op->dest);
 	if (mkdirat(parent, name, mode) < 0) {
 		if (errno != EEXIST)
-			return fail(-errno, op, "create");
+			return op_fail(errno, op, "Can't mkdir %s", op->dest);
 		/* An existing directory is left alone (use --chmod). */
 		fd = nsb_path_open(s->rootfd, op->dest, O_PATH | O_DIRECTORY);
-		return fd < 0 ? fail(fd, op, "create") : 0;
+		return fd < 0 ? op_fail(fd, op, "Can't mkdir %s", op->dest) : 0;
 	}
 	if (op->perms < 0)
 		return 0;
@@ -444,7 +540,7 @@ static int apply_dir(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	if (fd < 0)
 		return fail(fd, op, "open");
 	r = nsb_path_fchmod(fd, mode, NSB_OLDROOT);
-	return r < 0 ? fail(r, op, "set the mode of") : 0;
+	return r < 0 ? op_fail(r, op, "Can't chmod %#o %s", (unsigned)mode, op->dest) : 0;
 }
 
 /* Copy everything from the user's fd into out, then close the user's fd:
@@ -498,21 +594,20 @@ static int apply_file(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	fd = open_dest_file(s, op, op->perms >= 0 ? (mode_t)op->perms : 0666);
 	if (fd < 0) {
 		close(op->fd);
-		return fail(fd, op, "create");
+		return op_fail(fd, op, "Can't create file %s", op->dest);
 	}
 	if (op->perms >= 0 && fchmod(fd, (mode_t)op->perms) < 0) {
 		close(op->fd);
-		return fail(-errno, op, "set the mode of");
+		return op_fail(errno, op, "Can't chmod %#o %s", (unsigned)op->perms, op->dest);
 	}
 	r = copy_fd(op->fd, fd);
-	return r < 0 ? nsb_log_errno(r, "%s: cannot copy fd %d to '%s'", op->opt, op->fd, op->dest)
-	             : 0;
+	return r < 0 ? op_fail(r, op, "Can't write data to file %s", op->dest) : 0;
 }
 
 static int apply_bind_data(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 {
 	_cleanup_close_ int tmp = -1, tree = -1, dest = -1;
-	unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	unsigned attrs = nsb_op_kind_info(op->kind)->attrs;
 	char path[64];
 	int r;
 
@@ -539,8 +634,6 @@ static int apply_bind_data(struct nsb_setup *s, size_t i, const struct nsb_op *o
 	r = nsb_path_ensure(s->rootfd, op->dest, NSB_NODE_FILE, 0444, parent_mode(op), &dest);
 	if (r < 0)
 		return fail(r, op, "create the mount point");
-	if (op->kind == NSB_OP_RO_BIND_DATA)
-		attrs |= MOUNT_ATTR_RDONLY;
 	r = nsb_mount_setattr(tree, attrs, false);
 	if (r >= 0)
 		r = attach(s, tree, dest);
@@ -558,11 +651,11 @@ static int apply_symlink(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 
 	r = nsb_path_parent(s->rootfd, op->dest, 0755, &parent, &name);
 	if (r < 0)
-		return fail(r, op, "create the parents of");
+		return op_fail(r, op, "Can't mkdir parents for %s", op->dest);
 	if (symlinkat(op->src, parent, name) == 0)
 		return 0;
 	if (errno != EEXIST)
-		return fail(-errno, op, "create");
+		return op_fail(errno, op, "Can't make symlink at %s", op->dest);
 	/* Idempotent: an identical link is fine. */
 	n = readlinkat(parent, name, existing, sizeof(existing) - 1);
 	if (n < 0) {
@@ -585,9 +678,9 @@ static int apply_chmod(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 
 	fd = nsb_path_open(s->rootfd, op->dest, O_PATH);
 	if (fd < 0)
-		return fail(fd, op, "find");
+		return op_fail(fd, op, "Can't chmod %#o %s", (unsigned)op->perms, op->dest);
 	r = nsb_path_fchmod(fd, (mode_t)op->perms, NSB_OLDROOT);
-	return r < 0 ? fail(r, op, "change the mode of") : 0;
+	return r < 0 ? op_fail(r, op, "Can't chmod %#o %s", (unsigned)op->perms, op->dest) : 0;
 }
 
 /* A path as the caller names it: absolute in the caller's view (relative
@@ -649,14 +742,13 @@ static int overlay_failed(int r, const struct nsb_op *op, const char *why)
 {
 	/* ELOOP: a layer is inside another, or the upper or work dir is. */
 	if (r == -ELOOP) {
-		nsb_err("%s: cannot mount an overlay on '%s': Overlay directories may not overlap",
-		        op->opt, op->dest);
+		nsb_err("Can't make overlay mount on %s: Overlay directories may not overlap (%s)",
+		        op->dest, op->opt);
 		return r;
 	}
 	if (*why)
-		return nsb_log_errno(r, "%s: cannot mount an overlay on '%s' (%s)", op->opt,
-		                     op->dest, why);
-	return nsb_log_errno(r, "%s: cannot mount an overlay on '%s'", op->opt, op->dest);
+		return op_fail(r, op, "Can't make overlay mount on %s (%s)", op->dest, why);
+	return op_fail(r, op, "Can't make overlay mount on %s", op->dest);
 }
 
 /* The layers and the upper/work dirs of an overlay op, opened. */
@@ -690,9 +782,9 @@ static int overlay_open(struct nsb_setup *s, const struct nsb_op *op, const char
 			                     op->layers[k]);
 		f->lower[f->n_lower++] = fd;
 	}
-	if (op->kind == NSB_OP_TMP_OVERLAY)
+	if (nsb_op_kind_info(op->kind)->flags & NSB_OPK_TMP_UPPER)
 		return tmp_upper(op, tmp, &f->upper, &f->work);
-	if (op->kind != NSB_OP_OVERLAY)
+	if (!op->src)
 		return 0;
 	f->upper = open_host_dir(s, op->src);
 	if (f->upper < 0)
@@ -710,7 +802,7 @@ static int overlay_open(struct nsb_setup *s, const struct nsb_op *op, const char
  * (see overlay.h). */
 static int apply_overlay(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 {
-	unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	unsigned attrs = nsb_op_kind_info(op->kind)->attrs;
 	struct overlay_fds f = {.upper = -1, .work = -1};
 	char tmp[64], scratch[80], why[256];
 	_cleanup_close_ int dest = -1, mnt = -1;
@@ -724,8 +816,6 @@ static int apply_overlay(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	r = overlay_open(s, op, tmp, &f);
 	if (r < 0)
 		goto out;
-	if (op->kind == NSB_OP_RO_OVERLAY)
-		attrs |= MOUNT_ATTR_RDONLY;
 	ov = (struct nsb_overlay){
 	        .lower = f.lower, .n_lower = f.n_lower, .upper = f.upper, .work = f.work};
 	r = nsb_path_ensure(s->rootfd, op->dest, NSB_NODE_DIR, 0755, 0755, &dest);
@@ -746,35 +836,313 @@ out:
 	return r;
 }
 
-static const struct op_kind_info op_table[_NSB_OP_MAX] = {
-        [NSB_OP_BIND] = {"--bind", apply_bind, RESOLVE_SOURCE},
-        [NSB_OP_RO_BIND] = {"--ro-bind", apply_bind, RESOLVE_SOURCE},
-        [NSB_OP_DEV_BIND] = {"--dev-bind", apply_bind, RESOLVE_SOURCE},
-        [NSB_OP_REMOUNT_RO] = {"--remount-ro", apply_remount_ro, RESOLVE_NOTHING},
-        [NSB_OP_PROC] = {"--proc", apply_proc, RESOLVE_NOTHING},
-        [NSB_OP_DEV] = {"--dev", apply_dev, RESOLVE_NOTHING},
-        [NSB_OP_TMPFS] = {"--tmpfs", apply_tmpfs, RESOLVE_NOTHING},
-        [NSB_OP_MQUEUE] = {"--mqueue", apply_mqueue, RESOLVE_NOTHING},
-        [NSB_OP_DIR] = {"--dir", apply_dir, RESOLVE_NOTHING},
-        [NSB_OP_FILE] = {"--file", apply_file, RESOLVE_NOTHING},
-        [NSB_OP_BIND_DATA] = {"--bind-data", apply_bind_data, RESOLVE_NOTHING},
-        [NSB_OP_RO_BIND_DATA] = {"--ro-bind-data", apply_bind_data, RESOLVE_NOTHING},
-        [NSB_OP_SYMLINK] = {"--symlink", apply_symlink, RESOLVE_NOTHING},
-        [NSB_OP_CHMOD] = {"--chmod", apply_chmod, RESOLVE_NOTHING},
-        [NSB_OP_BIND_FD] = {"--bind-fd", apply_bind_fd, RESOLVE_FD},
-        [NSB_OP_RO_BIND_FD] = {"--ro-bind-fd", apply_bind_fd, RESOLVE_FD},
-        /* Overlay paths are made absolute with the saved cwd when applied. */
-        [NSB_OP_OVERLAY] = {"--overlay", apply_overlay, RESOLVE_NOTHING},
-        [NSB_OP_TMP_OVERLAY] = {"--tmp-overlay", apply_overlay, RESOLVE_NOTHING},
-        [NSB_OP_RO_OVERLAY] = {"--ro-overlay", apply_overlay, RESOLVE_NOTHING},
-};
-
-static const struct op_kind_info *op_info(enum nsb_op_kind kind)
+/* --mask, --mask-try: hide what PATH names (found inside the new root:
+ * a symlink is followed there, so its target is hidden) and keep its type:
+ * a directory gets an empty read-only tmpfs, anything else a read-only bind
+ * of an empty file nobody may read, made once in the intermediate root. */
+static int apply_mask(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 {
-	if ((unsigned)kind >= _NSB_OP_MAX || !op_table[kind].apply)
-		return NULL;
-	return &op_table[kind];
+	const unsigned attrs = nsb_op_kind_info(op->kind)->attrs;
+	_cleanup_close_ int target = -1, mnt = -1;
+	struct stat st;
+	int r;
+
+	target = nsb_path_open(s->rootfd, op->dest, O_PATH);
+	/* What setup (with every capability of the sandbox) cannot reach,
+	 * COMMAND cannot reach either: nothing to hide. */
+	if ((target == -ENOENT || target == -EACCES) && (op->flags & NSB_OPF_ALLOW_MISSING))
+		return 0;
+	if (target < 0)
+		return fail(target, op, "find");
+	if (fstat(target, &st) < 0)
+		return fail(-errno, op, "find");
+	if (S_ISDIR(st.st_mode)) {
+		static const char *const opts[] = {"mode", "0755", "size", "4096", NULL};
+
+		mnt = nsb_mount_new_fs("tmpfs", opts, attrs);
+	} else {
+		if (!s->have_mask_file) {
+			int fd = open(MASK_TMP,
+			              O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0000);
+			if (fd < 0)
+				return nsb_log_errno(errno, "%s: cannot create an empty file",
+				                     op->opt);
+			close(fd);
+			s->have_mask_file = true;
+		}
+		mnt = nsb_mount_clone(AT_FDCWD, MASK_TMP, false);
+		if (mnt >= 0) {
+			r = nsb_mount_setattr(mnt, attrs, false);
+			if (r < 0)
+				return fail(r, op, "hide");
+		}
+	}
+	if (mnt < 0)
+		return fail(mnt, op, "hide");
+	r = attach(s, mnt, target);
+	return r < 0 ? fail(r, op, "hide") : 0;
 }
+
+/* A path as the caller names it: absolute in the caller's view (relative
+ * ones are relative to the caller's cwd). 0 or -errno. */
+static int host_absolute(const char *path, const char *cwd, char **ret);
+
+/* NSB_OPK_HOST_SOURCE: SRC made absolute in the caller's view. */
+static int resolve_source(struct nsb_setup *s, size_t i, const struct nsb_op *op)
+{
+	int r;
+
+	r = host_absolute(op->src, s->cwd, &s->sources[i]);
+	if (r == -ENOENT)
+		return nsb_log_errno(r, "%s: cannot resolve '%s' without a current directory",
+		                     op->opt, op->src);
+	if (r < 0)
+		return nsb_log_errno(r, "%s: cannot resolve '%s'", op->opt, op->src);
+	/* A /proc/self/fd/N style source is a magic link, which only means
+	 * something to this process now: name its target. */
+	if (strncmp(s->sources[i], "/proc/", 6) == 0) {
+		char *real = realpath(s->sources[i], NULL);
+		if (real) {
+			free(s->sources[i]);
+			s->sources[i] = real;
+		}
+	}
+	return 0;
+}
+
+static int fd_source(const struct nsb_op *op, char **ret);
+
+/* NSB_OPK_FD_SOURCE: the path of what the fd names, as the caller sees it. */
+static int resolve_fd(struct nsb_setup *s, size_t i, const struct nsb_op *op)
+{
+	return fd_source(op, &s->sources[i]);
+}
+
+#define A_BIND (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
+#define A_RO (MOUNT_ATTR_RDONLY)
+
+static const struct nsb_op_kind_info op_kinds[_NSB_OP_MAX] = {
+        [NSB_OP_BIND] = {"--bind",
+                         "--bind-try",
+                         {"SRC", "DEST"},
+                         {NSB_ARG_HOST_PATH, NSB_ARG_PATH},
+                         "Bind-mount SRC on DEST, read-write",
+                         "Like --bind, skipped if SRC does not exist",
+                         NSB_OPK_HOST_SOURCE,
+                         A_BIND,
+                         0,
+                         resolve_source,
+                         apply_bind},
+        [NSB_OP_DEV_BIND] = {"--dev-bind",
+                             "--dev-bind-try",
+                             {"SRC", "DEST"},
+                             {NSB_ARG_HOST_PATH, NSB_ARG_PATH},
+                             "Bind-mount SRC on DEST, device nodes allowed",
+                             "Like --dev-bind, skipped if SRC does not exist",
+                             NSB_OPK_HOST_SOURCE,
+                             MOUNT_ATTR_NOSUID,
+                             0,
+                             resolve_source,
+                             apply_bind},
+        [NSB_OP_RO_BIND] = {"--ro-bind",
+                            "--ro-bind-try",
+                            {"SRC", "DEST"},
+                            {NSB_ARG_HOST_PATH, NSB_ARG_PATH},
+                            "Bind-mount SRC on DEST, read-only",
+                            "Like --ro-bind, skipped if SRC does not exist",
+                            NSB_OPK_HOST_SOURCE,
+                            A_BIND | A_RO,
+                            0,
+                            resolve_source,
+                            apply_bind},
+        [NSB_OP_BIND_FD] = {"--bind-fd",
+                            NULL,
+                            {"FD", "DEST"},
+                            {NSB_ARG_FD, NSB_ARG_PATH},
+                            "Bind-mount what FD refers to on DEST",
+                            NULL,
+                            NSB_OPK_FD_SOURCE,
+                            A_BIND,
+                            0,
+                            resolve_fd,
+                            apply_bind_fd},
+        [NSB_OP_RO_BIND_FD] = {"--ro-bind-fd",
+                               NULL,
+                               {"FD", "DEST"},
+                               {NSB_ARG_FD, NSB_ARG_PATH},
+                               "Like --bind-fd, read-only",
+                               NULL,
+                               NSB_OPK_FD_SOURCE,
+                               A_BIND | A_RO,
+                               0,
+                               resolve_fd,
+                               apply_bind_fd},
+        [NSB_OP_REMOUNT_RO] = {"--remount-ro",
+                               NULL,
+                               {"DEST"},
+                               {NSB_ARG_PATH},
+                               "Make the mount at DEST read-only",
+                               NULL,
+                               0,
+                               A_BIND | A_RO,
+                               0,
+                               NULL,
+                               apply_remount_ro},
+        [NSB_OP_OVERLAY] = {"--overlay",
+                            NULL,
+                            {"RWSRC", "WORKDIR", "DEST"},
+                            {NSB_ARG_HOST_DIR, NSB_ARG_HOST_DIR, NSB_ARG_DIR},
+                            "Mount an overlay on DEST that writes to RWSRC",
+                            NULL,
+                            NSB_OPK_OVERLAY,
+                            A_BIND,
+                            1,
+                            NULL,
+                            apply_overlay},
+        [NSB_OP_TMP_OVERLAY] = {"--tmp-overlay",
+                                NULL,
+                                {"DEST"},
+                                {NSB_ARG_DIR},
+                                "Mount an overlay on DEST whose writes are discarded",
+                                NULL,
+                                NSB_OPK_OVERLAY | NSB_OPK_TMP_UPPER,
+                                A_BIND,
+                                1,
+                                NULL,
+                                apply_overlay},
+        [NSB_OP_RO_OVERLAY] = {"--ro-overlay",
+                               NULL,
+                               {"DEST"},
+                               {NSB_ARG_DIR},
+                               "Mount a read-only overlay on DEST",
+                               NULL,
+                               NSB_OPK_OVERLAY,
+                               A_BIND | A_RO,
+                               2,
+                               NULL,
+                               apply_overlay},
+        [NSB_OP_PROC] = {"--proc",
+                         NULL,
+                         {"DEST"},
+                         {NSB_ARG_DIR},
+                         "Mount procfs on DEST",
+                         NULL,
+                         0,
+                         A_BIND | MOUNT_ATTR_NOEXEC,
+                         0,
+                         NULL,
+                         apply_proc},
+        [NSB_OP_DEV] = {"--dev",
+                        NULL,
+                        {"DEST"},
+                        {NSB_ARG_DIR},
+                        "Mount a minimal /dev on DEST",
+                        NULL,
+                        NSB_OPK_DEVFS,
+                        A_BIND,
+                        0,
+                        NULL,
+                        apply_dev},
+        [NSB_OP_TMPFS] = {"--tmpfs",
+                          NULL,
+                          {"DEST"},
+                          {NSB_ARG_DIR},
+                          "Mount a tmpfs on DEST",
+                          NULL,
+                          NSB_OPK_TAKES_PERMS | NSB_OPK_TAKES_SIZE,
+                          A_BIND,
+                          0,
+                          NULL,
+                          apply_tmpfs},
+        [NSB_OP_MQUEUE] = {"--mqueue",
+                           NULL,
+                           {"DEST"},
+                           {NSB_ARG_DIR},
+                           "Mount an mqueue filesystem on DEST",
+                           NULL,
+                           0,
+                           A_BIND | MOUNT_ATTR_NOEXEC,
+                           0,
+                           NULL,
+                           apply_mqueue},
+        [NSB_OP_DIR] = {"--dir",
+                        NULL,
+                        {"DEST"},
+                        {NSB_ARG_DIR},
+                        "Create the directory DEST",
+                        NULL,
+                        NSB_OPK_TAKES_PERMS,
+                        0,
+                        0,
+                        NULL,
+                        apply_dir},
+        [NSB_OP_FILE] = {"--file",
+                         NULL,
+                         {"FD", "DEST"},
+                         {NSB_ARG_FD, NSB_ARG_PATH},
+                         "Create the file DEST with the data read from FD",
+                         NULL,
+                         NSB_OPK_DATA_FD | NSB_OPK_TAKES_PERMS,
+                         0,
+                         0,
+                         NULL,
+                         apply_file},
+        [NSB_OP_BIND_DATA] = {"--bind-data",
+                              NULL,
+                              {"FD", "DEST"},
+                              {NSB_ARG_FD, NSB_ARG_PATH},
+                              "Bind-mount a copy of the data read from FD on DEST",
+                              NULL,
+                              NSB_OPK_DATA_FD | NSB_OPK_TAKES_PERMS,
+                              A_BIND,
+                              0,
+                              NULL,
+                              apply_bind_data},
+        [NSB_OP_RO_BIND_DATA] = {"--ro-bind-data",
+                                 NULL,
+                                 {"FD", "DEST"},
+                                 {NSB_ARG_FD, NSB_ARG_PATH},
+                                 "Like --bind-data, read-only",
+                                 NULL,
+                                 NSB_OPK_DATA_FD | NSB_OPK_TAKES_PERMS,
+                                 A_BIND | A_RO,
+                                 0,
+                                 NULL,
+                                 apply_bind_data},
+        [NSB_OP_SYMLINK] = {"--symlink",
+                            NULL,
+                            {"TARGET", "DEST"},
+                            {NSB_ARG_PATH, NSB_ARG_PATH},
+                            "Create the symbolic link DEST pointing to TARGET",
+                            NULL,
+                            0,
+                            0,
+                            0,
+                            NULL,
+                            apply_symlink},
+        [NSB_OP_CHMOD] = {"--chmod",
+                          NULL,
+                          {"OCTAL", "PATH"},
+                          {NSB_ARG_MODE, NSB_ARG_PATH},
+                          "Change the mode of PATH to OCTAL",
+                          NULL,
+                          NSB_OPK_MODE,
+                          0,
+                          0,
+                          NULL,
+                          apply_chmod},
+        [NSB_OP_MASK] = {"--mask",
+                         "--mask-try",
+                         {"PATH"},
+                         {NSB_ARG_PATH},
+                         "Hide PATH: an empty directory or an unreadable empty file",
+                         "Like --mask, skipped if PATH does not exist or cannot be reached",
+                         NSB_OPK_INSIDE_SOURCE,
+                         A_BIND | A_RO | MOUNT_ATTR_NOEXEC,
+                         0,
+                         NULL,
+                         apply_mask},
+};
 
 /* "argument N" or "in --args data", as the parser says it. */
 static const char *op_where(const struct nsb_op *op, char *buf, size_t size)
@@ -786,12 +1154,6 @@ static const char *op_where(const struct nsb_op *op, char *buf, size_t size)
 	return buf;
 }
 
-static bool op_takes_fd(const struct nsb_op *op)
-{
-	const struct op_kind_info *info = op_info(op->kind);
-	return info && info->resolve == RESOLVE_FD;
-}
-
 int nsb_ops_check_fds(const struct nsb_config *cfg)
 {
 	char where[32];
@@ -799,7 +1161,8 @@ int nsb_ops_check_fds(const struct nsb_config *cfg)
 	for (size_t i = 0; i < cfg->n_ops; i++) {
 		const struct nsb_op *op = &cfg->ops[i];
 
-		if (op_takes_fd(op) && fcntl(op->fd, F_GETFD) < 0) {
+		if ((nsb_op_kind_info(op->kind)->flags & NSB_OPK_FD_SOURCE) &&
+		    fcntl(op->fd, F_GETFD) < 0) {
 			nsb_err("%s: fd %d is not open (%s)", op->opt, op->fd,
 			        op_where(op, where, sizeof(where)));
 			return -EBADF;
@@ -836,40 +1199,6 @@ static int fd_source(const struct nsb_op *op, char **ret)
 	return *ret ? 0 : nsb_log_errno(ENOMEM, "%s: cannot resolve fd %d", op->opt, op->fd);
 }
 
-static int resolve_op(struct nsb_setup *s, size_t i, const struct nsb_op *op)
-{
-	const struct op_kind_info *info = op_info(op->kind);
-	int r;
-
-	if (!info)
-		return nsb_log_errno(EINVAL, "unknown operation %d", (int)op->kind);
-	switch (info->resolve) {
-	case RESOLVE_SOURCE:
-		r = host_absolute(op->src, s->cwd, &s->sources[i]);
-		if (r == -ENOENT)
-			return nsb_log_errno(r,
-			                     "%s: cannot resolve '%s' without a current directory",
-			                     op->opt, op->src);
-		if (r < 0)
-			return nsb_log_errno(r, "%s: cannot resolve '%s'", op->opt, op->src);
-		/* A /proc/self/fd/N style source is a magic link, which only
-		 * means something to this process now: name its target. */
-		if (strncmp(s->sources[i], "/proc/", 6) == 0) {
-			char *real = realpath(s->sources[i], NULL);
-			if (real) {
-				free(s->sources[i]);
-				s->sources[i] = real;
-			}
-		}
-		return 0;
-	case RESOLVE_FD:
-		return fd_source(op, &s->sources[i]);
-	case RESOLVE_NOTHING:
-		break;
-	}
-	return 0;
-}
-
 int nsb_ops_resolve(struct nsb_setup *s)
 {
 	const struct nsb_config *cfg = s->cfg;
@@ -880,10 +1209,14 @@ int nsb_ops_resolve(struct nsb_setup *s)
 	if (!s->sources)
 		return nsb_log_errno(ENOMEM, "cannot resolve the sources");
 	for (size_t i = 0; i < cfg->n_ops; i++) {
-		int r = resolve_op(s, i, &cfg->ops[i]);
-		if (r < 0)
-			return r;
-		dev |= cfg->ops[i].kind == NSB_OP_DEV;
+		const struct nsb_op_kind_info *info = nsb_op_kind_info(cfg->ops[i].kind);
+
+		if (info->resolve) {
+			int r = info->resolve(s, i, &cfg->ops[i]);
+			if (r < 0)
+				return r;
+		}
+		dev |= (info->flags & NSB_OPK_DEVFS) != 0;
 	}
 	/* /dev/console is the caller's terminal, if stdout is one. */
 	if (dev && isatty(STDOUT_FILENO)) {
@@ -900,13 +1233,17 @@ int nsb_ops_apply(struct nsb_setup *s)
 
 	for (size_t i = 0; i < cfg->n_ops; i++) {
 		const struct nsb_op *op = &cfg->ops[i];
-		int r = op_info(op->kind)->apply(s, i, op);
+		int r;
+
+		nsb_debug("%s %s%s%s", op->opt, op->src ? op->src : "", op->src ? " " : "",
+		          op->dest);
+		r = nsb_op_kind_info(op->kind)->apply(s, i, op);
 		if (r < 0)
 			return r;
 	}
 	/* Only now: one fd may serve several ops. */
 	for (size_t i = 0; i < cfg->n_ops; i++)
-		if (op_takes_fd(&cfg->ops[i]))
+		if (nsb_op_kind_info(cfg->ops[i].kind)->flags & NSB_OPK_FD_SOURCE)
 			(void)close(cfg->ops[i].fd);
 	return 0;
 }

@@ -1,33 +1,36 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "log.h"
+#include "numparse.h"
 #include "rlimit.h"
 #include "util.h"
 
 static const struct {
 	const char *name;
 	int resource;
+	bool bytes; /* counted in bytes: the value may take a unit (64M) */
 } rlimit_names[] = {
-        {"AS", RLIMIT_AS},
-        {"CORE", RLIMIT_CORE},
-        {"CPU", RLIMIT_CPU},
-        {"DATA", RLIMIT_DATA},
-        {"FSIZE", RLIMIT_FSIZE},
-        {"LOCKS", RLIMIT_LOCKS},
-        {"MEMLOCK", RLIMIT_MEMLOCK},
-        {"MSGQUEUE", RLIMIT_MSGQUEUE},
-        {"NICE", RLIMIT_NICE},
-        {"NOFILE", RLIMIT_NOFILE},
-        {"NPROC", RLIMIT_NPROC},
-        {"RSS", RLIMIT_RSS},
-        {"RTPRIO", RLIMIT_RTPRIO},
-        {"RTTIME", RLIMIT_RTTIME},
-        {"SIGPENDING", RLIMIT_SIGPENDING},
-        {"STACK", RLIMIT_STACK},
+        {"AS", RLIMIT_AS, true},
+        {"CORE", RLIMIT_CORE, true},
+        {"CPU", RLIMIT_CPU, false},
+        {"DATA", RLIMIT_DATA, true},
+        {"FSIZE", RLIMIT_FSIZE, true},
+        {"LOCKS", RLIMIT_LOCKS, false},
+        {"MEMLOCK", RLIMIT_MEMLOCK, true},
+        {"MSGQUEUE", RLIMIT_MSGQUEUE, true},
+        {"NICE", RLIMIT_NICE, false},
+        {"NOFILE", RLIMIT_NOFILE, false},
+        {"NPROC", RLIMIT_NPROC, false},
+        {"RSS", RLIMIT_RSS, true},
+        {"RTPRIO", RLIMIT_RTPRIO, false},
+        {"RTTIME", RLIMIT_RTTIME, false},
+        {"SIGPENDING", RLIMIT_SIGPENDING, false},
+        {"STACK", RLIMIT_STACK, true},
 };
 
 const char *nsb_rlimit_name(int resource)
@@ -38,29 +41,26 @@ const char *nsb_rlimit_name(int resource)
 	return NULL;
 }
 
-static int parse_value(const char *s, size_t len, rlim_t *ret)
+static int parse_value(const char *s, size_t len, bool bytes, rlim_t *ret)
 {
-	uint64_t v = 0;
+	uint64_t v;
+	int r;
 
 	if ((len == 9 && strncasecmp(s, "unlimited", len) == 0) ||
 	    (len == 8 && strncasecmp(s, "infinity", len) == 0)) {
 		*ret = RLIM_INFINITY;
 		return 0;
 	}
-	if (len == 0)
-		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		uint64_t d = (uint64_t)(s[i] - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
 	/* RLIM_INFINITY itself is spelled "unlimited". */
-	if (v >= (uint64_t)RLIM_INFINITY)
-		return -ERANGE;
+	r = nsb_parse_bytes(s, len, 0, (uint64_t)RLIM_INFINITY - 1, &v);
+	/* A well-formed number that does not end in a digit has a unit: a
+	 * mistake for a count of files, processes, seconds... */
+	if (r != -EINVAL && !bytes && (s[len - 1] < '0' || s[len - 1] > '9'))
+		return -ENOTSUP;
+	if (r == -ERANGE)
+		return -EOVERFLOW;
+	if (r < 0)
+		return r;
 	*ret = (rlim_t)v;
 	return 0;
 }
@@ -69,7 +69,9 @@ int nsb_rlimit_parse(const char *s, struct nsb_rlimit *ret, const char **ret_bad
 {
 	struct nsb_rlimit l = {.resource = -1};
 	const char *eq = strchr(s, '='), *name = s, *colon;
+	bool bytes = false;
 	size_t name_len;
+	int r;
 
 	*ret_bad = s;
 	if (!eq)
@@ -81,19 +83,23 @@ int nsb_rlimit_parse(const char *s, struct nsb_rlimit *ret, const char **ret_bad
 	}
 	for (size_t i = 0; i < NSB_ELEMENTSOF(rlimit_names); i++)
 		if (strlen(rlimit_names[i].name) == name_len &&
-		    strncasecmp(rlimit_names[i].name, name, name_len) == 0)
+		    strncasecmp(rlimit_names[i].name, name, name_len) == 0) {
 			l.resource = rlimit_names[i].resource;
+			bytes = rlimit_names[i].bytes;
+		}
 	if (l.resource < 0)
 		return -EINVAL;
 
 	colon = strchr(eq + 1, ':');
 	*ret_bad = eq + 1;
-	if (parse_value(eq + 1, colon ? (size_t)(colon - eq - 1) : strlen(eq + 1), &l.soft) < 0)
-		return -EINVAL;
+	r = parse_value(eq + 1, colon ? (size_t)(colon - eq - 1) : strlen(eq + 1), bytes, &l.soft);
+	if (r < 0)
+		return r;
 	if (colon) {
 		*ret_bad = colon + 1;
-		if (parse_value(colon + 1, strlen(colon + 1), &l.hard) < 0)
-			return -EINVAL;
+		r = parse_value(colon + 1, strlen(colon + 1), bytes, &l.hard);
+		if (r < 0)
+			return r;
 		l.hard_given = true;
 		if (l.hard != RLIM_INFINITY && (l.soft == RLIM_INFINITY || l.soft > l.hard)) {
 			*ret_bad = eq + 1;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "diag.h"
 #include "reaper.h"
 #include "rlimit.h"
 #include "selinux.h"
@@ -23,6 +24,8 @@
 #include "net.h"
 #include "ops.h"
 #include "sandbox.h"
+#include "signals.h"
+#include "sync.h"
 #include "util.h"
 
 /* Where the intermediate root may be mounted before the first pivot: any
@@ -104,6 +107,7 @@ static int build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		nsb_die_errno(errno, "cannot make the mounts private");
 	base = mount_intermediate_root_or_die();
+	nsb_debug("intermediate root mounted on %s", base);
 	if (chdir(base) < 0 || mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
 		nsb_die_errno(errno, "cannot prepare the intermediate root");
 	/* The new root must be a mount point for the final pivot. */
@@ -137,59 +141,8 @@ static int build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan
 		nsb_die_errno(errno, "cannot pivot into the new root");
 	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		nsb_die_errno(errno, "cannot detach the intermediate root");
+	nsb_debug("pivoted into the new root");
 	return proc;
-}
-
-/* The signals passed on to COMMAND (see --no-forward-signals). */
-static const int forwarded_signals[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
-                                        SIGUSR1, SIGUSR2, SIGWINCH};
-
-static volatile sig_atomic_t forward_to;
-
-static void forward_signal(int sig, siginfo_t *si, void *ctx)
-{
-	/* Only what a process sent: a terminal's SIGINT or SIGWINCH reaches
-	 * COMMAND directly through its process group already. */
-	if (si->si_code <= 0 && forward_to > 0)
-		kill((pid_t)forward_to, sig);
-}
-
-/* Before COMMAND exists there is nobody to pass a signal to: setup ends
- * as if the signal had killed it (pid 1 of a pid namespace would otherwise
- * ignore it). SIGWINCH stays harmless. */
-static void die_of_signal(int sig)
-{
-	if (sig != SIGWINCH)
-		_exit(128 + sig);
-}
-
-static void die_on_forwarded_signals(void)
-{
-	struct sigaction sa = {.sa_handler = die_of_signal};
-
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < NSB_ELEMENTSOF(forwarded_signals); i++)
-		(void)sigaction(forwarded_signals[i], &sa, NULL);
-}
-
-void nsb_signals_forward(pid_t to)
-{
-	struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | SA_RESTART};
-
-	forward_to = to;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < NSB_ELEMENTSOF(forwarded_signals); i++)
-		(void)sigaction(forwarded_signals[i], &sa, NULL);
-}
-
-void nsb_signals_block(bool block, sigset_t *old)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < NSB_ELEMENTSOF(forwarded_signals); i++)
-		sigaddset(&set, forwarded_signals[i]);
-	(void)sigprocmask(block ? SIG_BLOCK : SIG_SETMASK, block ? &set : old, block ? old : NULL);
 }
 
 /* The fds the caller lent to nsbox's own options: COMMAND must not get them
@@ -272,7 +225,7 @@ static void enter_cwd_or_die(const struct nsb_config *cfg, const struct nsb_plan
 
 	if (cfg->chdir_path) {
 		if (chdir(cfg->chdir_path) < 0)
-			nsb_die_errno(errno, "--chdir: cannot enter '%s'", cfg->chdir_path);
+			nsb_die_errno(errno, "Can't chdir to %s (--chdir)", cfg->chdir_path);
 	} else if (!(plan->cwd && chdir(plan->cwd) == 0) && !(home && chdir(home) == 0)) {
 		if (chdir("/") < 0)
 			nsb_die_errno(errno, "cannot enter /");
@@ -300,19 +253,54 @@ static void assert_no_userns_or_die(void)
 		nsb_die("creation of new user namespaces was not disabled as requested");
 }
 
-static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan *plan,
-                                   mode_t caller_umask)
+/* execvp failed: say so, and why when the errno alone misleads (ENOENT for
+ * a file that is there: its interpreter is missing). The diagnosis only
+ * looks at files, but a seccomp program of the caller's own could kill
+ * for that: only under nsbox's profiles (or none) does it run. */
+static _Noreturn void explain_exec_failure_or_die(const struct nsb_config *cfg, int err)
 {
-	char **argv = cfg->command;
+	char why[1024];
+
+	nsb_log_errno(err, "execvp %s", cfg->command[0]);
+	if (cfg->seccomp_fd < 0 && cfg->n_add_seccomp_progs == 0 && cfg->n_seccomp_policies == 0 &&
+	    nsb_diag_exec(cfg->command[0], getenv("PATH"), err, why, sizeof(why)))
+		nsb_err("%s", why);
+	_exit(1);
+}
+
+/* argv for execvp: COMMAND's, with --argv0 as argv[0]. */
+static char **command_argv(const struct nsb_config *cfg)
+{
 	size_t n = 0;
+	char **argv;
+
+	if (!cfg->argv0)
+		return cfg->command;
+	while (cfg->command[n])
+		n++;
+	argv = calloc(n + 1, sizeof(char *));
+	if (!argv)
+		nsb_die_errno(ENOMEM, "cannot build the command line");
+	memcpy(argv, cfg->command, n * sizeof(char *));
+	argv[0] = (char *)cfg->argv0;
+	return argv;
+}
+
+/* COMMAND's process, the last steps: everything that must be per process
+ * or as late as possible, then execvp. ready_fd: pid 1's REAPER_READY
+ * comes on it, or -1 without a reaper. */
+static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan *plan,
+                                   mode_t caller_umask, int ready_fd)
+{
+	char **argv;
 	int r;
 
-	if (cfg->die_with_parent)
-		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (nsb_rlimit_apply(cfg->rlimits, cfg->n_rlimits) < 0)
 		_exit(1);
 	if (plan->set_caps) {
-		r = nsb_caps_keep(plan->keep_caps);
+		r = plan->ambient_caps
+		            ? nsb_caps_keep(plan->keep_caps)
+		            : nsb_caps_set(plan->keep_caps, plan->keep_caps, plan->keep_caps);
 		if (r < 0)
 			nsb_die_errno(r, "cannot set the capabilities");
 	}
@@ -327,27 +315,20 @@ static _Noreturn void exec_command(struct nsb_config *cfg, const struct nsb_plan
 	wait_block_fd_or_die(cfg);
 	if (cfg->exec_label && nsb_selinux_set_exec_label(cfg->exec_label) < 0)
 		_exit(1);
-
-	if (cfg->argv0) {
-		while (cfg->command[n])
-			n++;
-		argv = calloc(n + 1, sizeof(char *));
-		if (!argv)
-			nsb_die_errno(ENOMEM, "cannot build the command line");
-		memcpy(argv, cfg->command, n * sizeof(char *));
-		argv[0] = (char *)cfg->argv0;
+	argv = command_argv(cfg);
+	if (ready_fd >= 0) {
+		/* EOF: pid 1 failed to lock itself down and said why. */
+		if (nsb_sync_expect(ready_fd, NSB_SYNC_REAPER_READY, NULL) < 0)
+			_exit(1);
+		close(ready_fd);
 	}
-	/* One byte now and one more if execvp fails: the monitor reports an
-	 * exit code only for a COMMAND that really ran. */
-	if (plan->exec_fd >= 0)
-		(void)nsb_write_all(plan->exec_fd, "x", 1);
+	nsb_debug("executing %s", cfg->command[0]);
+	if (nsb_sync_send(plan->sync_fd, NSB_SYNC_EXEC, 0, NULL) < 0)
+		_exit(1);
 	/* Last of all: from here on only execvp has to be allowed. */
 	nsb_sandbox_install_seccomp_or_die(cfg, plan, true);
 	execvp(cfg->command[0], argv);
-	r = errno;
-	if (plan->exec_fd >= 0)
-		(void)nsb_write_all(plan->exec_fd, "x", 1);
-	nsb_die_errno(r, "execvp %s", cfg->command[0]);
+	explain_exec_failure_or_die(cfg, errno);
 }
 
 static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
@@ -359,14 +340,11 @@ static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_pl
 		if (!plan->pidns && getppid() != plan->monitor_pid)
 			_exit(1);
 	}
-	if (plan->release_fd >= 0) {
-		/* Wait for the monitor: it reads our namespaces for its
-		 * reports, and with --userns-block-fd someone else writes our
-		 * id maps meanwhile. */
-		if (nsb_read_byte(plan->release_fd) != 1)
-			_exit(1);
-		close(plan->release_fd);
-	}
+	/* The monitor reads our namespaces for its reports, and with
+	 * --userns-block-fd someone else writes our id maps meanwhile. EOF:
+	 * the monitor is gone and said why. */
+	if (plan->wait_go && nsb_sync_expect(plan->sync_fd, NSB_SYNC_GO, NULL) < 0)
+		_exit(1);
 	if (plan->write_maps) {
 		_cleanup_close_ int self = open_proc_self_or_die("/proc/self");
 
@@ -375,24 +353,22 @@ static void early_setup_or_die(const struct nsb_config *cfg, const struct nsb_pl
 		else
 			write_id_maps_or_die(self, cfg->sandbox_uid, plan->outer_uid,
 			                     cfg->sandbox_gid, plan->outer_gid);
+		nsb_debug("id maps written");
 	}
-	/* A fresh session keyring: the caller's keys stay out of reach. */
-	(void)syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL);
+	/* A fresh session keyring: the caller's keys stay out of reach.
+	 * ENOSYS: a kernel without keys has none to reach. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
+	    nsb_setup_weakened(cfg, errno,
+	                       "cannot create a fresh session keyring (the caller's "
+	                       "keys would stay reachable)") < 0)
+		_exit(1);
 	if (plan->netns) {
 		int r = nsb_net_loopback_up();
 		if (r < 0)
 			nsb_die_errno(r, "--unshare-net: cannot bring up the loopback device");
 	}
 	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
-		nsb_die_errno(errno, "--hostname: cannot set '%s'", cfg->hostname);
-}
-
-void nsb_sandbox_release_fds(struct nsb_config *cfg, const struct nsb_plan *plan)
-{
-	close_option_fds(cfg, true, false);
-	nsb_close_fd(&cfg->block_fd);
-	if (plan->exec_fd >= 0)
-		close(plan->exec_fd);
+		nsb_die_errno(errno, "Can't set hostname to %s (--hostname)", cfg->hostname);
 }
 
 /* --pidns with --unshare-pid: a new pid namespace below the joined one.
@@ -403,7 +379,7 @@ static void relay_pid_namespace_or_die(const struct nsb_config *cfg, const struc
 {
 	sigset_t old_mask;
 	pid_t pid;
-	int st;
+	int st, r;
 
 	if (unshare(CLONE_NEWPID) < 0)
 		nsb_die_errno(errno, "--unshare-pid: cannot create a pid namespace below --pidns");
@@ -412,27 +388,27 @@ static void relay_pid_namespace_or_die(const struct nsb_config *cfg, const struc
 	if (pid < 0)
 		nsb_die_errno(errno, "cannot fork");
 	if (pid == 0) {
-		if (plan->unshared_fd >= 0)
-			close(plan->unshared_fd);
 		nsb_signals_block(false, &old_mask);
+		/* The monitor reads the namespaces it reports in our
+		 * /proc/PID: tell it our pid, as it numbers it. We stay
+		 * readable until its GO. */
+		if (plan->report && nsb_sync_send_self(plan->sync_fd, NSB_SYNC_PIDNS) < 0)
+			_exit(1);
 		return;
 	}
 	if (cfg->die_with_parent)
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	(void)nsb_caps_drop_all();
-	if (!cfg->no_forward_signals)
-		nsb_signals_forward(pid);
-	nsb_signals_block(false, &old_mask);
-	if (plan->unshared_fd >= 0) {
-		/* The monitor reports the new namespace, which has its pid 1
-		 * now, through our /proc/PID: stay readable until it is done
-		 * (it sends one byte for us, one for our child). */
-		(void)nsb_write_all(plan->unshared_fd, "x", 1);
-		close(plan->unshared_fd);
-		(void)nsb_read_byte(plan->release_fd);
+	r = nsb_caps_drop_all();
+	if (r < 0) {
+		nsb_log_errno(r, "cannot drop the capabilities of the pid namespace relay");
+		(void)kill(pid, SIGKILL);
+		_exit(1);
 	}
-	if (plan->release_fd >= 0)
-		close(plan->release_fd);
+	if (!cfg->no_forward_signals)
+		nsb_signals_forward(pid, false);
+	nsb_signals_block(false, &old_mask);
+	nsb_log_set_forward(-1);
+	close(plan->sync_fd);
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
@@ -440,30 +416,59 @@ static void relay_pid_namespace_or_die(const struct nsb_config *cfg, const struc
 	_exit(nsb_exit_status(st));
 }
 
+/* Become pid 1 for good: take the --lock-file locks in the new root, fork
+ * COMMAND's process and stay behind as the reaper. Returns in COMMAND's
+ * process, with the fd on which pid 1 says it is ready. */
+static int start_reaper_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
+{
+	_cleanup_free_ int *lock_fds = NULL;
+	sigset_t old_mask;
+	int ready[2], r;
+	pid_t pid;
+
+	if (nsb_reaper_take_locks(cfg, &lock_fds) < 0)
+		_exit(1);
+	r = nsb_sync_pair(ready);
+	if (r < 0)
+		nsb_die_errno(r, "cannot create the channel to pid 1");
+	/* Signals wait until pid 1 knows where to pass them. */
+	nsb_signals_block(true, &old_mask);
+	pid = fork();
+	if (pid < 0)
+		nsb_die_errno(errno, "cannot fork");
+	if (pid > 0) {
+		close(ready[1]);
+		nsb_debug("pid 1 stays as the reaper; COMMAND's process is pid %d", (int)pid);
+		nsb_reaper_run(cfg, plan, pid, ready[0], lock_fds);
+	}
+	close(ready[0]);
+	for (size_t i = 0; i < cfg->n_lock_files; i++)
+		close(lock_fds[i]);
+	if (cfg->die_with_parent)
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	nsb_signals_block(false, &old_mask);
+	return ready[1];
+}
+
 void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
 {
 	/* Modes given on the command line (and the documented defaults) are
 	 * exact: the caller's umask applies again to COMMAND only. */
 	mode_t caller_umask = umask(0);
-	struct nsb_reaper_link link = {-1, -1, -1};
-	int proc;
+	int proc, ready_fd = -1;
 
+	nsb_log_set_forward(plan->sync_fd);
 	if (!cfg->no_forward_signals)
-		die_on_forwarded_signals();
+		nsb_signals_die_on_forwarded();
 
 	if (plan->pidns_relay)
 		relay_pid_namespace_or_die(cfg, plan);
 	early_setup_or_die(cfg, plan);
-	if (plan->reaper) {
-		nsb_reaper_start_or_die(cfg, plan, &link);
-		nsb_reaper_wait_ready(&link);
-	}
-	if (plan->self_fd >= 0)
-		close(plan->self_fd);
 	proc = build_root_or_die(cfg, plan);
-	nsb_reaper_hand_over_or_die(&link);
+	if (plan->reaper)
+		ready_fd = start_reaper_or_die(cfg, plan);
 
-	/* Only COMMAND moves on: the reaper stays in the first user namespace,
+	/* Only COMMAND moves on: pid 1 stays in the first user namespace,
 	 * which owns the others, so that joining it through --info-fd's
 	 * child-pid gives the rights over them. */
 	if (plan->nested_userns) {
@@ -474,12 +479,18 @@ void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan)
 		if (self < 0)
 			nsb_die_errno(errno, "cannot open /proc/self");
 		close(proc);
-		if (unshare(CLONE_NEWUSER) < 0)
-			nsb_die_errno(errno, "cannot create the nested user namespace");
+		if (unshare(CLONE_NEWUSER) < 0) {
+			int err = errno;
+			char why[1024];
+
+			nsb_log_errno(err, "cannot create the nested user namespace");
+			if (nsb_diag_userns("", err, why, sizeof(why)))
+				nsb_err("%s", why);
+			_exit(1);
+		}
 		write_id_maps_or_die(self, cfg->sandbox_uid, 0, cfg->sandbox_gid, 0);
 	}
 	if (cfg->userns2_fd >= 0 && setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
-		nsb_die_errno(errno, "--userns2: cannot enter the user namespace of fd %d",
-		              cfg->userns2_fd);
-	exec_command(cfg, plan, caller_umask);
+		nsb_die_errno(errno, "Setting userns2 failed (--userns2 %d)", cfg->userns2_fd);
+	exec_command(cfg, plan, caller_umask, ready_fd);
 }

@@ -5,56 +5,38 @@
 #include <errno.h>
 
 #ifdef HAVE_LIBSELINUX
-#include <dlfcn.h>
 #include <selinux/selinux.h>
 #endif
 
+#include "dl.h"
 #include "log.h"
 #include "selinux.h"
 
 #ifdef HAVE_LIBSELINUX
-static struct {
-	void *handle;
-	int (*is_enabled)(void);
-	int (*check_context)(const char *);
-	int (*set_exec_con)(const char *);
-} lib;
+static typeof(is_selinux_enabled) *sym_is_selinux_enabled;
+static typeof(security_check_context) *sym_security_check_context;
+static typeof(setexeccon) *sym_setexeccon;
 
-/* 0, or -EOPNOTSUPP after saying why. */
-static int load(const char *opt)
-{
-	if (lib.handle)
-		return 0;
-	lib.handle = dlopen("libselinux.so.1", RTLD_NOW | RTLD_LOCAL);
-	if (!lib.handle) {
-		nsb_err("%s: cannot load libselinux: %s", opt, dlerror());
-		return -EOPNOTSUPP;
-	}
-	/* The casts go through void * as dlsym() requires. */
-	*(void **)&lib.is_enabled = dlsym(lib.handle, "is_selinux_enabled");
-	*(void **)&lib.check_context = dlsym(lib.handle, "security_check_context");
-	*(void **)&lib.set_exec_con = dlsym(lib.handle, "setexeccon");
-	if (!lib.is_enabled || !lib.check_context || !lib.set_exec_con) {
-		nsb_err("%s: libselinux lacks a function nsbox needs", opt);
-		dlclose(lib.handle);
-		lib.handle = NULL;
-		return -EOPNOTSUPP;
-	}
-	return 0;
-}
+static const struct nsb_dl_sym syms[] = {
+        NSB_DL_SYM(is_selinux_enabled),
+        NSB_DL_SYM(security_check_context),
+        NSB_DL_SYM(setexeccon),
+};
+
+static struct nsb_dl_lib lib = NSB_DL_LIB("libselinux.so.1", "libselinux1", syms);
 
 int nsb_selinux_check_label(const char *opt, const char *label)
 {
-	int r = load(opt);
+	int r = nsb_dl_load(&lib, opt);
 
 	if (r < 0)
 		return r;
-	if (lib.is_enabled() <= 0) {
+	if (sym_is_selinux_enabled() <= 0) {
 		nsb_err("%s: SELinux is not enabled on this system, cannot use label '%s'", opt,
 		        label);
 		return -EOPNOTSUPP;
 	}
-	if (lib.check_context(label) < 0) {
+	if (sym_security_check_context(label) < 0) {
 		nsb_err("%s: '%s' is not a valid SELinux context", opt, label);
 		return -EINVAL;
 	}
@@ -65,9 +47,9 @@ int nsb_selinux_set_exec_label(const char *label)
 {
 	/* Loaded by nsb_selinux_check_label() before the sandbox was made:
 	 * the library file may not exist inside it. */
-	if (!lib.handle)
+	if (!nsb_dl_loaded(&lib))
 		return nsb_log_errno(EOPNOTSUPP, "--exec-label: libselinux is not loaded");
-	if (lib.set_exec_con(label) < 0)
+	if (sym_setexeccon(label) < 0)
 		return nsb_log_errno(errno, "--exec-label: cannot set '%s'", label);
 	return 0;
 }

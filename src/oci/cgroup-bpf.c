@@ -181,7 +181,7 @@ int nsb_cgroup_devices_attach(int dirfd, const struct nsb_oci_dev_rule *rules, s
 	if (prog < 0) {
 		r = -errno;
 		if (log[0])
-			nsb_log(NSB_LOG_DEBUG, "device filter refused by the verifier: %s", log);
+			nsb_debug("device filter refused by the verifier: %s", log);
 		return r;
 	}
 	memset(&att, 0, sizeof(att));

@@ -1002,8 +1002,7 @@ static int create_v1(const struct nsb_cg_layout *l, const char *path,
 		if (r < 0) {
 			/* A hierarchy no limit needs is not worth failing for. */
 			if (!(h->controllers & need)) {
-				nsb_log(NSB_LOG_DEBUG, "cgroup %s: %s, left out", dir,
-				        strerror(-r));
+				nsb_debug("cgroup %s: %s, left out", dir, strerror(-r));
 				continue;
 			}
 			return nsb_log_errno(r, "cannot create the cgroup %s", dir);
@@ -1025,8 +1024,7 @@ static int create_v1(const struct nsb_cg_layout *l, const char *path,
 	/* Hybrid: the unified hierarchy too, as runc does; nothing is
 	 * limited there. */
 	if (l->mode == NSB_CG_HYBRID && create_v2(l, path, NULL, pid, false) < 0)
-		nsb_log(NSB_LOG_DEBUG, "cgroup %s%s in the unified hierarchy: left out",
-		        l->v2.mount, path);
+		nsb_debug("cgroup %s%s in the unified hierarchy: left out", l->v2.mount, path);
 	return 0;
 }
 

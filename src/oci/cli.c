@@ -940,11 +940,9 @@ int nsb_oci_main(int argc, char **argv)
 	int next, r, status;
 
 	nsb_log_init("nsbox-oci");
-	nsb_log_set_max_level(NSB_LOG_WARNING);
 	if (nsb_oci_cli_parse_global(&cli, argc, argv, &next, &version) < 0)
 		return EXIT_FAILURE;
-	if (cli.debug)
-		nsb_log_set_max_level(NSB_LOG_DEBUG);
+	nsb_log_set_verbose(cli.debug);
 	if (version) {
 		printf("nsbox-oci version %s\nspec: %s\n", PACKAGE_VERSION, NSB_OCI_VERSION);
 		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
@@ -962,9 +960,9 @@ int nsb_oci_main(int argc, char **argv)
 		nsb_oci_cli_usage(stdout, cli.cmd);
 		status = fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	} else {
-		nsb_log(NSB_LOG_DEBUG, "%s: root %s, %srootless", nsb_oci_cmd_name(cli.cmd),
-		        cli.root ? cli.root : "(default)",
-		        nsb_oci_cli_is_rootless(&cli) ? "" : "not ");
+		nsb_debug("%s: root %s, %srootless", nsb_oci_cmd_name(cli.cmd),
+		          cli.root ? cli.root : "(default)",
+		          nsb_oci_cli_is_rootless(&cli) ? "" : "not ");
 		status = run_command(&cli);
 	}
 	nsb_oci_cli_free(&cli);

@@ -207,10 +207,9 @@ static int add_rule(scmp_filter_ctx ctx, size_t idx, const struct nsb_oci_sc_rul
 		if (nr == __NR_SCMP_ERROR) {
 			/* As runc and crun: a profile may name calls this
 			 * libseccomp does not know yet. */
-			nsb_log(NSB_LOG_DEBUG,
-			        "config.json: linux.seccomp.syscalls[%zu].names[%zu]: "
-			        "unknown to libseccomp, skipped ('%s')",
-			        idx, j, name);
+			nsb_debug("config.json: linux.seccomp.syscalls[%zu].names[%zu]: "
+			          "unknown to libseccomp, skipped ('%s')",
+			          idx, j, name);
 			continue;
 		}
 		*count += or_args ? rule->n_args : 1;

@@ -69,6 +69,7 @@ static FILE *real_stderr; /* stderr is pointed elsewhere during a parse */
 static FILE *null_out;    /* nsb_cli_usage(stderr, ...) goes here */
 static FILE *log_out;     /* nsb_log messages, counted by log_write() */
 static int errors_logged;
+static bool first_is_bwrap_fd; /* the first error was bubblewrap's "Invalid fd: X" */
 static bool debug;
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -100,8 +101,12 @@ static ssize_t log_write(void *cookie, const char *buf, size_t size)
 		fprintf(real_stderr, "  log: %.*s", (int)size, buf);
 	if (size < 3 || buf[0] != '<' || buf[2] != '>')
 		fail("log message without a level prefix: %.*s", (int)size, buf);
-	if (buf[1] <= '0' + NSB_LOG_ERR)
-		errors_logged++;
+	if (buf[1] <= '0' + NSB_LOG_ERR && errors_logged++ == 0) {
+		const char *colon = memchr(buf, ':', size);
+
+		first_is_bwrap_fd = colon && (size_t)(colon - buf) + 14 <= size &&
+		                    strncmp(colon, ": Invalid fd: ", 14) == 0;
+	}
 	return (ssize_t)size;
 }
 
@@ -461,6 +466,7 @@ static void run_parse(struct input *in)
 	cfg.real_uid = in->root ? 0 : FUZZ_UID;
 	cfg.real_gid = in->root ? 0 : FUZZ_UID;
 	errors_logged = 0;
+	first_is_bwrap_fd = false;
 	/* Every message then carries its level, which log_write() counts. */
 	nsb_log_set_level_prefix(true);
 	stderr = null_out;
@@ -477,9 +483,13 @@ static void run_parse(struct input *in)
 	} else if (r < 0) {
 		CHECK(r > -4096, "not an errno: %d", r);
 		check_freed(&cfg);
-		/* -EDOM prints usage instead of a message. */
-		CHECK(errors_logged == (r == -EDOM ? 0 : 1), "%d error messages for %d (%s)",
-		      errors_logged, r, strerror(-r));
+		/* -EDOM prints usage instead of a message; bubblewrap's
+		 * "Invalid fd: X" is a line of its own, nsbox's detail follows
+		 * on a second one. */
+		CHECK(errors_logged == (r == -EDOM          ? 0
+		                        : first_is_bwrap_fd ? 2
+		                                            : 1),
+		      "%d error messages for %d (%s)", errors_logged, r, strerror(-r));
 	} else {
 		CHECK(r == NSB_CLI_HELP || r == NSB_CLI_VERSION, "unknown result %d", r);
 	}

@@ -61,7 +61,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	nsb_log_init("nsbox-oci");
 	nsb_log_set_stream(f);
 	/* The debug lines about skipped names are not part of the contract. */
-	nsb_log_set_max_level(NSB_LOG_WARNING);
+	nsb_log_set_verbose(false);
 	return 0;
 }
 

@@ -220,7 +220,7 @@ done
 # The CLI dictionary: the option names as cli.c spells them, and the
 # harness's own tokens.
 {
-	grep -o '"--[a-z0-9-]*"' "$top/src/cli.c" | sort -u
+	grep -ho '"--[a-z0-9-]*"' "$top/src/cli.c" "$top/src/ops.c" | sort -u
 	cat "$here/cli.dict"
 } >"$work/cli.dict"
 cp "$here/seccomp_policy.dict" "$here/numbers.dict" "$here/oci_config.dict" \

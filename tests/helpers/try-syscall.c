@@ -15,7 +15,11 @@
  * Every call is harmless when it is allowed: invalid flags, fd -1, names that
  * do not exist, or an effect confined to the short-lived child. In
  * particular the ioctls use fd -1 unless ARG names another fd, so an allowed
- * TIOCSTI fails with EBADF and never injects anything. */
+ * TIOCSTI fails with EBADF and never injects anything. Two exceptions are
+ * meant for tests that choose their argument: `nr NUMBER` makes any system
+ * call (with arguments -1), for numbers no kernel or no nsbox knows; and
+ * `ro-bind-write DIR` is the attack a seccomp profile must stop, it
+ * overwrites DIR/victim through a writable clone of a read-only mount. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -51,7 +55,7 @@ static int res(long r)
 	return r < 0 ? errno : 0;
 }
 
-static int do_getpid(long arg)
+static int do_getpid(long arg, const char *path)
 {
 	return res(syscall(SYS_getpid));
 }
@@ -70,27 +74,27 @@ static int ioctl_cmd(long fd, unsigned long cmd, int high)
 	return res(syscall(SYS_ioctl, (int)fd, cmd, &c));
 }
 
-static int do_tiocsti(long fd)
+static int do_tiocsti(long fd, const char *path)
 {
 	return ioctl_cmd(fd, TIOCSTI, 0);
 }
 
-static int do_tiocsti_high(long fd)
+static int do_tiocsti_high(long fd, const char *path)
 {
 	return ioctl_cmd(fd, TIOCSTI, 1);
 }
 
-static int do_tioclinux(long fd)
+static int do_tioclinux(long fd, const char *path)
 {
 	return ioctl_cmd(fd, TIOCLINUX, 0);
 }
 
-static int do_tioclinux_high(long fd)
+static int do_tioclinux_high(long fd, const char *path)
 {
 	return ioctl_cmd(fd, TIOCLINUX, 1);
 }
 
-static int do_unshare_user(long arg)
+static int do_unshare_user(long arg, const char *path)
 {
 	return res(syscall(SYS_unshare, CLONE_NEWUSER));
 }
@@ -108,7 +112,7 @@ static int reap(long pid)
 	return 0;
 }
 
-static int do_clone_user(long arg)
+static int do_clone_user(long arg, const char *path)
 {
 	/* stack 0: the child runs on a copy of this stack, like fork. */
 #if defined(__s390__) || defined(__s390x__)
@@ -118,7 +122,7 @@ static int do_clone_user(long arg)
 #endif
 }
 
-static int do_clone3_user(long arg)
+static int do_clone3_user(long arg, const char *path)
 {
 #ifdef SYS_clone3
 	uint64_t args[8] = {0}; /* struct clone_args, version 0 */
@@ -131,23 +135,23 @@ static int do_clone3_user(long arg)
 #endif
 }
 
-static int do_keyctl(long arg)
+static int do_keyctl(long arg, const char *path)
 {
 	return res(syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0));
 }
 
-static int do_add_key(long arg)
+static int do_add_key(long arg, const char *path)
 {
 	return res(syscall(SYS_add_key, "nsbox-no-such-type", "nsbox", NULL, 0,
 	                   KEY_SPEC_PROCESS_KEYRING));
 }
 
-static int do_request_key(long arg)
+static int do_request_key(long arg, const char *path)
 {
 	return res(syscall(SYS_request_key, "nsbox-no-such-type", "nsbox", NULL, 0));
 }
 
-static int do_perf_event_open(long arg)
+static int do_perf_event_open(long arg, const char *path)
 {
 	struct perf_event_attr attr;
 	long fd;
@@ -165,14 +169,14 @@ static int do_perf_event_open(long arg)
 	return res(fd);
 }
 
-static int do_ptrace_traceme(long arg)
+static int do_ptrace_traceme(long arg, const char *path)
 {
 	/* Offers this child to its parent, the try-syscall process, which
 	 * never acts as a tracer; the child exits right away. */
 	return res(syscall(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0));
 }
 
-static int do_ptrace_attach(long arg)
+static int do_ptrace_attach(long arg, const char *path)
 {
 	/* Attach to a child of our own: allowed by the kernel (and by Yama's
 	 * ptrace_scope=1) for any user, so a refusal comes from the filter. */
@@ -197,7 +201,7 @@ static int do_ptrace_attach(long arg)
 	return r;
 }
 
-static int do_process_vm_readv(long arg)
+static int do_process_vm_readv(long arg, const char *path)
 {
 	static char src[8] = "nsbox";
 	char dst[8];
@@ -206,7 +210,7 @@ static int do_process_vm_readv(long arg)
 	return res(syscall(SYS_process_vm_readv, getpid(), &local, 1, &remote, 1, 0));
 }
 
-static int do_pidfd_getfd(long arg)
+static int do_pidfd_getfd(long arg, const char *path)
 {
 #if defined(SYS_pidfd_open) && defined(SYS_pidfd_getfd)
 	long pidfd = syscall(SYS_pidfd_open, getpid(), 0), fd;
@@ -223,13 +227,13 @@ static int do_pidfd_getfd(long arg)
 #endif
 }
 
-static int do_kexec_load(long arg)
+static int do_kexec_load(long arg, const char *path)
 {
 	/* Invalid flags: the kernel refuses the call after its permission check. */
 	return res(syscall(SYS_kexec_load, 0, 0, NULL, 0xdead0000UL));
 }
 
-static int do_kexec_file_load(long arg)
+static int do_kexec_file_load(long arg, const char *path)
 {
 #ifdef SYS_kexec_file_load
 	return res(syscall(SYS_kexec_file_load, -1, -1, 0, NULL, 0xdead0000UL));
@@ -238,78 +242,133 @@ static int do_kexec_file_load(long arg)
 #endif
 }
 
-static int do_init_module(long arg)
+static int do_init_module(long arg, const char *path)
 {
 	return res(syscall(SYS_init_module, NULL, 0, ""));
 }
 
-static int do_finit_module(long arg)
+static int do_finit_module(long arg, const char *path)
 {
 	return res(syscall(SYS_finit_module, -1, "", 0));
 }
 
-static int do_delete_module(long arg)
+static int do_delete_module(long arg, const char *path)
 {
 	return res(syscall(SYS_delete_module, "nsbox_no_such_module", O_NONBLOCK));
 }
 
 #define NOWHERE "/nonexistent/nsbox-try-syscall"
 
-static int do_mount(long arg)
+static int do_mount(long arg, const char *path)
 {
 	return res(syscall(SYS_mount, "none", NOWHERE, "tmpfs", 0, NULL));
 }
 
-static int do_umount2(long arg)
+static int do_umount2(long arg, const char *path)
 {
 	return res(syscall(SYS_umount2, NOWHERE, 0));
 }
 
-static int do_pivot_root(long arg)
+static int do_pivot_root(long arg, const char *path)
 {
 	return res(syscall(SYS_pivot_root, NOWHERE, NOWHERE));
 }
 
 #ifdef SYS_fsopen
-static int do_open_tree(long arg)
+static int do_open_tree(long arg, const char *path)
 {
 	return res(syscall(SYS_open_tree, AT_FDCWD, NOWHERE, 0));
 }
 
-static int do_move_mount(long arg)
+static int do_move_mount(long arg, const char *path)
 {
 	return res(syscall(SYS_move_mount, -1, "", -1, "", 0));
 }
 
-static int do_fsopen(long arg)
+static int do_fsopen(long arg, const char *path)
 {
 	return res(syscall(SYS_fsopen, "nsbox-no-such-fs", 0));
 }
 
-static int do_fsconfig(long arg)
+static int do_fsconfig(long arg, const char *path)
 {
 	return res(syscall(SYS_fsconfig, -1, 0, NULL, NULL, 0));
 }
 
-static int do_fsmount(long arg)
+static int do_fsmount(long arg, const char *path)
 {
 	return res(syscall(SYS_fsmount, -1, 0, 0));
 }
 
-static int do_fspick(long arg)
+static int do_fspick(long arg, const char *path)
 {
 	return res(syscall(SYS_fspick, AT_FDCWD, NOWHERE, 0));
 }
 #endif
 
 #ifdef SYS_mount_setattr
-static int do_mount_setattr(long arg)
+static int do_mount_setattr(long arg, const char *path)
 {
 	return res(syscall(SYS_mount_setattr, -1, "", 0, NULL, 0));
 }
 #endif
 
-static int do_bpf(long arg)
+/* open_tree_attr (Linux 6.15) has the same number on every architecture
+ * with the common numbering from 424 on; C libraries and kernel headers
+ * older than 6.15 do not name it. */
+#if !defined(SYS_open_tree_attr) && !defined(__alpha__) && !defined(__mips__)
+#define SYS_open_tree_attr 467
+#endif
+
+#ifdef SYS_open_tree_attr
+/* struct mount_attr, as open_tree_attr and mount_setattr take it. */
+struct try_mount_attr {
+	uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+#define TRY_OPEN_TREE_CLONE 1
+#define TRY_AT_RECURSIVE 0x8000
+#define TRY_MOUNT_ATTR_RDONLY 0x1
+
+static int do_open_tree_attr(long arg, const char *path)
+{
+	return res(syscall(SYS_open_tree_attr, AT_FDCWD, NOWHERE, 0, NULL, 0));
+}
+
+/* The attack on a --ro-bind DIR: clone the mount with open_tree_attr,
+ * clearing MOUNT_ATTR_RDONLY on the copy, and write DIR/victim through it.
+ * "ok" means the host file behind the read-only bind was overwritten. */
+static int do_ro_bind_write(long arg, const char *dir)
+{
+	static const char text[] = "written through a clone of the read-only mount\n";
+	struct try_mount_attr attr = {.attr_clr = TRY_MOUNT_ATTR_RDONLY};
+	long tree;
+	int fd, r;
+
+	tree = syscall(SYS_open_tree_attr, AT_FDCWD, dir,
+	               TRY_OPEN_TREE_CLONE | TRY_AT_RECURSIVE | O_CLOEXEC, &attr, sizeof(attr));
+	if (tree < 0)
+		return errno;
+	fd = openat((int)tree, "victim", O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+	r = fd < 0 ? errno : 0;
+	if (fd >= 0 && write(fd, text, sizeof(text) - 1) != (ssize_t)sizeof(text) - 1)
+		r = errno ? errno : EIO;
+	if (fd >= 0)
+		close(fd);
+	close((int)tree);
+	return r;
+}
+#endif
+
+/* Any system call number, e.g. one this kernel or nsbox does not know: all
+ * six arguments are -1 (an invalid fd, pointer, length or flag set), so a
+ * call that does exist fails early. */
+static int do_nr(long nr, const char *path)
+{
+	return res(syscall(nr, -1L, -1L, -1L, -1L, -1L, -1L));
+}
+
+static int do_bpf(long arg, const char *path)
 {
 	char attr[64] = {0};
 
@@ -317,7 +376,7 @@ static int do_bpf(long arg)
 	return res(syscall(SYS_bpf, 0x7ffffff0, attr, sizeof(attr)));
 }
 
-static int do_userfaultfd(long arg)
+static int do_userfaultfd(long arg, const char *path)
 {
 	/* UFFD_USER_MODE_ONLY (1): what an unprivileged user may ask for. */
 	long fd = syscall(SYS_userfaultfd, O_CLOEXEC | 1);
@@ -327,12 +386,12 @@ static int do_userfaultfd(long arg)
 	return res(fd);
 }
 
-static int do_personality(long value)
+static int do_personality(long value, const char *path)
 {
 	return res(syscall(SYS_personality, (unsigned long)value));
 }
 
-static int do_x32_getpid(long arg)
+static int do_x32_getpid(long arg, const char *path)
 {
 #if defined(__x86_64__)
 	/* An x32 syscall: the x86_64 number with bit 30 set. */
@@ -342,7 +401,7 @@ static int do_x32_getpid(long arg)
 #endif
 }
 
-static int do_i386_getpid(long arg)
+static int do_i386_getpid(long arg, const char *path)
 {
 #if defined(__x86_64__)
 	long ret;
@@ -362,8 +421,8 @@ static int do_i386_getpid(long arg)
 
 static const struct try_call {
 	const char *name;
-	int (*fn)(long arg);
-	const char *arg_help; /* NULL: no ARG */
+	int (*fn)(long arg, const char *path);
+	const char *arg_help; /* NULL: no ARG; "DIR": a path, required */
 	long def_arg;
 } try_calls[] = {
         {"getpid", do_getpid, NULL, 0},
@@ -401,6 +460,11 @@ static const struct try_call {
 #ifdef SYS_mount_setattr
         {"mount_setattr", do_mount_setattr, NULL, 0},
 #endif
+#ifdef SYS_open_tree_attr
+        {"open_tree_attr", do_open_tree_attr, NULL, 0},
+        {"ro-bind-write", do_ro_bind_write, "DIR", 0},
+#endif
+        {"nr", do_nr, "NUMBER", 1000},
         {"bpf", do_bpf, NULL, 0},
         {"userfaultfd", do_userfaultfd, NULL, 0},
         {"personality", do_personality, "VALUE", 0xffffffffL},
@@ -454,8 +518,12 @@ static int try_syscall(const char *name, const char *arg, struct try_result *ret
 	if (!c)
 		return -EINVAL;
 	v = c->def_arg;
-	if (arg && (!c->arg_help || try_parse_arg(arg, &v) < 0))
+	if (c->arg_help && strcmp(c->arg_help, "DIR") == 0) {
+		if (!arg || !arg[0])
+			return -EINVAL;
+	} else if (arg && (!c->arg_help || try_parse_arg(arg, &v) < 0)) {
 		return -EINVAL;
+	}
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -errno;
 	pid = fork();
@@ -468,7 +536,7 @@ static int try_syscall(const char *name, const char *arg, struct try_result *ret
 	if (pid == 0) {
 		close(pfd[0]);
 		signal(SIGSYS, on_sigsys);
-		code = c->fn(v);
+		code = c->fn(v, arg);
 		if (write(pfd[1], &code, sizeof(code)) != (ssize_t)sizeof(code))
 			_exit(1);
 		_exit(0);

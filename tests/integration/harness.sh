@@ -72,15 +72,28 @@ trap 'exit 1' INT TERM HUP
 chmod 0755 "$work"
 mkdir -m 0755 "$work/bin" "$work/tests"
 cp "$bin" "$work/bin/nsbox" && chmod 0755 "$work/bin/nsbox" || exit 1
+# The completions generated next to the binary (t-docs.sh checks them).
+if [ -d "$(dirname "$bin")/completions" ]; then
+	cp -R "$(dirname "$bin")/completions" "$work/bin/" && chmod -R a+rX "$work/bin/completions" ||
+		exit 1
+fi
 # The syscall probe for the seccomp tests (tests/helpers/try-syscall.c).
 try_syscall=
 if [ -n "${NSBOX_TRY_SYSCALL:-}" ] && [ -x "$NSBOX_TRY_SYSCALL" ]; then
 	cp "$NSBOX_TRY_SYSCALL" "$work/bin/try-syscall" && chmod 0755 "$work/bin/try-syscall" &&
 		try_syscall="$work/bin/try-syscall"
 fi
+# The network modules' driver for the t-net-*.sh tests (tests/helpers/net-try.c).
+net_try=
+if [ -n "${NSBOX_NET_TRY:-}" ] && [ -x "$NSBOX_NET_TRY" ]; then
+	cp "$NSBOX_NET_TRY" "$work/bin/net-try" && chmod 0755 "$work/bin/net-try" &&
+		net_try="$work/bin/net-try"
+fi
 name=$(basename "$script")
 cp "$script" "$work/tests/$name" && cp "$here/lib.sh" "$work/tests/lib.sh" &&
 	chmod 0644 "$work/tests/$name" "$work/tests/lib.sh" || exit 1
+# Sourced by the t-net-*.sh scripts (the guarded network namespace).
+cp "$here/netlib.sh" "$work/tests/netlib.sh" && chmod 0644 "$work/tests/netlib.sh" || exit 1
 
 # run_as WHO: run the script as WHO (root|user), TAP to $work/WHO.tap,
 # exit status to $work/WHO.rc.
@@ -103,6 +116,7 @@ run_as() {
 			NSBOX="$work/bin/nsbox" NSBOX_SRCDIR="$NSBOX_SRCDIR" NSBOX_AS="$who" \
 			NSBOX_MUST_WORK="${NSBOX_MUST_WORK:-0}" NSBOX_TEST_MARK="$mark" \
 			NSBOX_TEST_PROG="${NSBOX_TEST_PROG:-nsbox}" NSBOX_TRY_SYSCALL="$try_syscall" \
+			NSBOX_NET_TRY="$net_try" \
 			timeout -k 10 $run_timeout sh "$work/tests/$name"
 	) >"$work/$who.tap"
 	echo $? >"$work/$who.rc"

@@ -41,6 +41,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/nsbt.XXXXXX") || exit 1
 
 _tap_n=0
 _tap_failed=0
+last_cmd=
 _mounts_before=$(wc -l </proc/self/mountinfo)
 
 # --- TAP ---------------------------------------------------------------------
@@ -284,8 +285,224 @@ wait_until() {
 	done
 }
 
+# wait_ms MS COMMAND...: wait_until with a deadline in milliseconds.
+wait_ms() {
+	_w_left=$(($1 / 20))
+	shift
+	while ! "$@"; do
+		[ "$_w_left" -gt 0 ] || return 1
+		_w_left=$((_w_left - 1))
+		sleep 0.02
+	done
+}
+
+has_line() { grep -q -e "$2" "$1" 2>/dev/null; }
+exists() { [ -e "$1" ]; }
+
+# json_num FILE KEY: the number after "KEY": in FILE (first one).
+json_num() {
+	sed -n 's/.*"'"$2"'": \([0-9][0-9]*\).*/\1/p' "$1" | head -n 1
+}
+
+# children PID: the children of PID (one line, blank-separated);
+# descendants PID: all its descendants, one a line.
+children() {
+	# shellcheck disable=SC2046
+	echo $(cat "/proc/$1/task/$1/children" 2>/dev/null)
+}
+descendants() {
+	for _d_c in $(children "$1"); do
+		echo "$_d_c"
+		descendants "$_d_c"
+	done
+}
+
+# blocked_reading PID FD: PID or one of its descendants sleeps in a read
+# of a pipe or FIFO that is its fd FD (its wchan, and the first argument
+# of the call it is in, from /proc/PID/syscall).
+blocked_reading() {
+	for _b_p in $1 $(descendants "$1"); do
+		case $(cat "/proc/$_b_p/wchan" 2>/dev/null) in
+		*pipe_read) ;;
+		*) continue ;;
+		esac
+		[ "$(cut -d' ' -f2 "/proc/$_b_p/syscall" 2>/dev/null)" = "$(printf '0x%x' "$2")" ] &&
+			return 0
+	done
+	return 1
+}
+
+# fifo_has_writer FIFO: some process holds FIFO open for writing (a
+# non-blocking read would wait rather than see EOF). Reads nothing when
+# nothing was written.
+fifo_has_writer() {
+	dd if="$1" of=/dev/null iflag=nonblock bs=1 count=1 2>&1 |
+		grep -q -e 'Resource temporarily unavailable'
+}
+
 _no_leftover_pids() { [ -z "$(leftover_pids)" ]; }
 _no_new_mounts() { [ "$(wc -l </proc/self/mountinfo)" -le "$_mounts_before" ]; }
+
+# --- sandboxes in the background -------------------------------------------------
+
+# A control directory $C, /ctl inside ($CTL binds it): the test creates
+# /ctl/stop to end a sandbox, the sandbox leaves marks there.
+C=$T/ctl
+mkdir -p "$C"
+CTL="--bind $C /ctl"
+# COMMAND for a sandbox that runs until /ctl/stop appears (at most ~15 s):
+# it first creates /ctl/ready.
+wait_stop=': >/ctl/ready; i=0; while [ ! -e /ctl/stop ] && [ $i -lt 600 ]; do sleep 0.025; i=$((i + 1)); done'
+
+# box_wait FILE ERE: a COMMAND snippet that waits (at most ~15 s) until a
+# line of FILE (a path inside the sandbox) matches ERE (no single quote).
+# COMMAND waits so for a report nsbox writes to a file under /ctl.
+box_wait() {
+	printf "i=0; until grep -q -E -e '%s' %s 2>/dev/null || [ \$i -ge 600 ]; do sleep 0.025; i=\$((i + 1)); done" \
+		"$2" "$1"
+}
+# COMMAND snippet: once the --info-fd report in /ctl/info is complete,
+# print the fds among 3-7 that COMMAND has, then ".".
+fdcheck="$(box_wait /ctl/info '^}'); "'for f in 3 4 5 6 7; do [ -e /proc/self/fd/$f ] && printf "%s " $f; done; echo .'
+
+# bg ARGS...: start nsbox with ARGS in the background under a 30 s
+# timeout, marked as ours, stdout/stderr to $T/bg.out/$T/bg.err. The pid of
+# nsbox is in $bg, that of the timeout process (to wait for) in $bgw.
+# Redirections given to bg reach nsbox.
+bg() {
+	rm -f "$C/stop" "$C/ready"
+	last_cmd="$NSBOX $*"
+	env NSBOX_TEST_CHILD="$NSBOX_TEST_MARK" timeout -k 5 30 "$NSBOX" "$@" \
+		>"$T/bg.out" 2>"$T/bg.err" &
+	bgw=$!
+	bg=
+	wait_until 10 _bg_started
+}
+# bg_direct ARGS...: the same without the timeout process, which would
+# hold the fds given to nsbox open (COMMAND is time-limited anyway).
+bg_direct() {
+	rm -f "$C/stop" "$C/ready"
+	last_cmd="$NSBOX $*"
+	env NSBOX_TEST_CHILD="$NSBOX_TEST_MARK" "$NSBOX" "$@" >"$T/bg.out" 2>"$T/bg.err" &
+	bgw=$!
+	bg=$!
+}
+_bg_started() {
+	bg=$(pgrep -P "$bgw" 2>/dev/null | head -n 1)
+	[ -n "$bg" ] || ! kill -0 "$bgw" 2>/dev/null
+}
+
+# wait_bg: wait for the background nsbox; its status in $bg_status.
+wait_bg() {
+	wait "$bgw"
+	bg_status=$?
+}
+
+# stop_bg: let the background sandbox end, then wait_bg.
+stop_bg() {
+	: >"$C/stop"
+	wait_bg
+}
+
+# --- as another user; the host's state; deny-lists ------------------------------------
+
+# As root, $UNPRIV runs a command as uid 65534, the harness's unprivileged
+# user; unpriv_ok: whether that user gets a user namespace (never when
+# not root).
+UNPRIV="setpriv --reuid=65534 --regid=65534 --clear-groups"
+_unpriv_ok=
+unpriv_ok() {
+	$is_root || return 1
+	if [ -z "$_unpriv_ok" ]; then
+		_unpriv_ok=no
+		# shellcheck disable=SC2086
+		$UNPRIV unshare -Ur true >/dev/null 2>&1 && _unpriv_ok=yes
+	fi
+	[ "$_unpriv_ok" = yes ]
+}
+
+# run_as WHO ARGS...: run_nsbox as the caller (WHO root or user), as root
+# with --unshare-user (rootns), or as uid 65534 from root (unpriv).
+run_as() {
+	_ra=$1
+	shift
+	case $_ra in
+	rootns) run_nsbox --unshare-user "$@" ;;
+	# shellcheck disable=SC2086
+	unpriv) run_cmd $UNPRIV "$NSBOX" "$@" ;;
+	*) run_nsbox "$@" ;;
+	esac
+}
+
+# scratch_dir VAR: set VAR to a new directory that uid 65534 can reach
+# too: below $T, or (as root, when $T is out of its reach) in /tmp;
+# done_testing removes it.
+_scratch=
+scratch_dir() {
+	# shellcheck disable=SC2086
+	if $is_root && ! $UNPRIV test -x "$T"; then
+		_sd=$(mktemp -d /tmp/nsbt-scratch.XXXXXX) || return 1
+		_scratch="$_scratch $_sd"
+	else
+		_sd=$(mktemp -d "$T/scratch.XXXXXX") || return 1
+	fi
+	chmod 0755 "$_sd"
+	eval "$1=\$_sd"
+}
+
+# snap DIR [DEPTH]: what the host has at and below DIR, DEPTH levels deep
+# (default: all): names, types, modes, owners, sizes, link targets,
+# modification times, to compare before and after.
+snap() {
+	find "$1" ${2:+-maxdepth "$2"} -printf '%p %y %m %U:%G %s %l %T@\n' 2>/dev/null | sort
+}
+
+# COMMAND for deny_case: "hidden" unless PATH ($1), or what is in it,
+# shows MARKER ($2). (stderr closed, not sent to /dev/null: a root without
+# /dev must not pass for one that hides.)
+reveal='p=$1 m=$2; if { cat "$p"; ls -A "$p/"; cat "$p"/*; } 2>&- | grep -q -e "$m"; then echo LEAK; else echo hidden; fi'
+
+# deny_case DESC WHO MARKER HOSTDIR NSBOX-ARGS... -- PATH: run_as WHO with
+# the args and reveal on PATH. What a user of a deny-list expects: the
+# launch succeeds, COMMAND finds no MARKER, nothing below HOSTDIR changes
+# on the host ($deny_depth levels deep, if set).
+deny_case() {
+	_dc_desc=$1 _dc_who=$2 _dc_m=$3 _dc_dir=$4
+	shift 4
+	_dc_args=
+	while [ "$1" != -- ]; do
+		_dc_args="$_dc_args $1"
+		shift
+	done
+	_dc_path=$2
+	_dc_before=$(snap "$_dc_dir" ${deny_depth:-})
+	# shellcheck disable=SC2086
+	run_as "$_dc_who" $_dc_args sh -c "$reveal" sh "$_dc_path" "$_dc_m"
+	_why=
+	[ "$status" = 0 ] || _because "status $status, wanted 0"
+	[ "$out" = hidden ] || _because "COMMAND saw '$out', wanted 'hidden'"
+	[ "$(snap "$_dc_dir" ${deny_depth:-})" = "$_dc_before" ] ||
+		_because "the host changed at $_dc_dir"
+	_verdict "$_dc_desc"
+}
+
+# make_secrets DIR: a secret file and directory in DIR, symlinks to them
+# (absolute lfile, ldir; relative rfile, rdir), dangling ones (ldang,
+# rdang), and DIR/ws (uid 65534's) with a dangling ws/ldang.
+make_secrets() {
+	mkdir -p "$1/secretdir" "$1/ws"
+	echo SECRET-FILE >"$1/secret.txt"
+	echo SECRET-DIR >"$1/secretdir/key"
+	ln -s "$1/secret.txt" "$1/lfile"
+	ln -s "$1/secretdir" "$1/ldir"
+	ln -s "$1/nowhere" "$1/ldang"
+	ln -s secret.txt "$1/rfile"
+	ln -s secretdir "$1/rdir"
+	ln -s nowhere "$1/rdang"
+	ln -s "$1/ws/nowhere" "$1/ws/ldang"
+	chmod -R a+rX "$1"
+	if $is_root; then chown -R 65534:65534 "$1/ws"; fi
+}
 
 # done_testing: the leftover checks, the plan, cleanup.
 done_testing() {
@@ -304,6 +521,7 @@ done_testing() {
 		diag "  mountinfo had $_mounts_before lines, now $(wc -l </proc/self/mountinfo)"
 	fi
 	echo "1..$_tap_n"
-	rm -rf --one-file-system "$T" 2>/dev/null
+	# shellcheck disable=SC2086
+	rm -rf --one-file-system "$T" $_scratch 2>/dev/null
 	[ "$_tap_failed" = 0 ]
 }

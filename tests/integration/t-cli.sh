@@ -117,7 +117,7 @@ run_box --size 65536 --dir /x true
 expect_error "--size before something else than --tmpfs" "--size"
 run_box --size 65536 --perms 0700 --dir /x true
 expect_error "--size, --perms, then --dir" "--size"
-for v in 0 abc -5 " 1" 99999999999999999999999; do
+for v in 0 abc -5 " 1" 99999999999999999999999 64MB 1.5G 0x10M 8E; do
 	run_box --size "$v" --tmpfs /t true
 	expect_error "bad size '$v' for --size" "--size" "$v"
 done

@@ -25,6 +25,10 @@ run_box --size 65536 --tmpfs /t sh -c 'head -c 20000 /dev/zero >/t/small && wc -
 expect "--size 65536 --tmpfs: a 20 kB write fits" status 0 out "20000"
 run_box --size 0x10000 --tmpfs /t sh -c 'head -c 300000 /dev/zero >/t/big'
 expect "--size takes hexadecimal" status_not 0 err_has "No space left on device"
+run_box --size 64KiB --tmpfs /t sh -c 'grep -c " /t .*size=64k" /proc/self/mountinfo; head -c 300000 /dev/zero >/t/big'
+expect "--size 64KiB: a 64 KiB tmpfs" status_not 0 out "1" err_has "No space left on device"
+run_box --size 3m --tmpfs /t sh -c 'grep -c " /t .*size=3072k" /proc/self/mountinfo'
+expect "--size 3m: a 3 MiB tmpfs" status 0 out "1"
 run_box --perms 0700 --size 65536 --tmpfs /t sh -c 'stat -c %a /t; grep -c " /t .*size=64k" /proc/self/mountinfo'
 expect "--perms then --size before one --tmpfs" status 0 out "$(printf '700\n1')"
 run_box --size 65536 --perms 0700 --tmpfs /t sh -c 'stat -c %a /t; grep -c " /t .*size=64k" /proc/self/mountinfo'

@@ -42,13 +42,13 @@ if $is_root; then
 		"0 $my_prm $my_prm $my_bnd 0"
 	caps_case "root --cap-drop CAP_SYS_ADMIN: all the others, bounding set too, ambient" \
 		"$(all5 $((my_eff & ~SYS_ADMIN)))" --cap-drop CAP_SYS_ADMIN
-	caps_case "root --unshare-user: every capability in the new user namespace" \
-		"0 $FULL $FULL $FULL 0" --unshare-user
+	caps_case "root --unshare-user: root's capabilities in the new user namespace, no more" \
+		"0 $my_prm $my_prm $my_bnd 0" --unshare-user
 else
 	caps_case "unprivileged: no capability at all, bounding set empty" "$(all5 0)"
 	caps_case "unprivileged --uid 0: still none" "$(all5 0)" --uid 0
-	caps_case "unprivileged --cap-add ALL: every capability, ambient too" "$(all5 $FULL)" \
-		--cap-add ALL
+	caps_case "unprivileged --cap-add ALL: every capability of the caller's bounding set, ambient too" \
+		"$(all5 $my_bnd)" --cap-add ALL
 	caps_case "unprivileged --cap-add sys_admin --uid 0" "$(all5 $SYS_ADMIN)" \
 		--cap-add sys_admin --uid 0
 fi
@@ -66,15 +66,35 @@ if need_userns "capabilities in a new user namespace"; then
 	caps_case "--unshare-user --uid 1000 --cap-add CAP_SYS_ADMIN: kept through exec (ambient)" \
 		"$(all5 $SYS_ADMIN)" --unshare-user --uid 1000 --cap-add CAP_SYS_ADMIN
 	caps_case "--uid 0 --cap-add ALL --cap-drop CAP_NET_RAW: in order" \
-		"$(all5 $((FULL & ~NET_RAW)))" --unshare-user --uid 0 --cap-add ALL \
+		"$(all5 $((my_bnd & ~NET_RAW)))" --unshare-user --uid 0 --cap-add ALL \
 		--cap-drop CAP_NET_RAW
 	if $is_root; then
-		caps_case "root --unshare-user --uid 0: every capability by default" \
-			"0 $FULL $FULL $FULL 0" --unshare-user --uid 0
+		caps_case "root --unshare-user --uid 0: root's capabilities by default, no more" \
+			"0 $my_prm $my_prm $my_bnd 0" --unshare-user --uid 0
 	else
 		caps_case "unprivileged --unshare-user --uid 0: none by default" "$(all5 0)" \
 			--unshare-user --uid 0
 	fi
+
+	# A new user namespace starts with a full bounding set: COMMAND must
+	# still not get a capability the caller's bounding set lacks.
+	if $is_root; then
+		run_cmd setpriv --bounding-set -sys_time "$NSBOX" $ROOT --unshare-user --uid 0 \
+			sh -c 'grep ^CapBnd: /proc/self/status'
+		bnd=$((0x$(awk '{ print $2 } END { if (!NR) print 0 }' "$T/out")))
+		[ "$status" = 0 ] && [ $((bnd & (1 << 25))) = 0 ] && [ $((bnd & SYS_ADMIN)) != 0 ]
+		check "root without CAP_SYS_TIME: --unshare-user --uid 0 does not give it back" \
+			[ $? = 0 ]
+	fi
+	run_box --ro-bind "$NSBOX" /nsbox --unshare-user --uid 0 --cap-add ALL \
+		--cap-drop CAP_SYS_TIME /nsbox $ROOT_MIN --proc /proc --unshare-user --uid 0 \
+		--cap-add ALL sh -c 'grep ^CapBnd: /proc/self/status'
+	bnd=$((0x$(awk '{ print $2 } END { if (!NR) print 0 }' "$T/out")))
+	_why=
+	[ "$status" = 0 ] || _because "status $status"
+	[ $((bnd & (1 << 25))) = 0 ] || _because "CAP_SYS_TIME is back in the nested sandbox"
+	[ $((bnd & SYS_ADMIN)) != 0 ] || _because "CAP_SYS_ADMIN is missing"
+	_verdict "nested: --cap-drop CAP_SYS_TIME outside, --cap-add ALL inside does not give it back"
 
 	# What a kept capability is good for: mounting in the sandbox's mount
 	# namespace (no --dev: COMMAND stays in the user namespace that owns it).
@@ -88,10 +108,10 @@ fi
 
 run_nsbox --cap-add CAP_BOGUS true
 expect "--cap-add of an unknown name: exit 1, exact message" status 1 out "" \
-	err "$NSBOX_TEST_PROG: --cap-add: unknown capability 'CAP_BOGUS' (argument 2): expected a name such as CAP_SYS_ADMIN, or ALL"
+	err "$NSBOX_TEST_PROG: unknown cap: CAP_BOGUS (--cap-add, argument 2): expected a name such as CAP_SYS_ADMIN, or ALL"
 run_nsbox --cap-drop 12 true
 expect "--cap-drop of a number: refused" status 1 out "" \
-	err "$NSBOX_TEST_PROG: --cap-drop: unknown capability '12' (argument 2): expected a name such as CAP_SYS_ADMIN, or ALL"
+	err "$NSBOX_TEST_PROG: unknown cap: 12 (--cap-drop, argument 2): expected a name such as CAP_SYS_ADMIN, or ALL"
 
 # --- resource limits ----------------------------------------------------------------------
 
@@ -119,6 +139,11 @@ run_box --rlimit CPU=100:200 --rlimit core=0:0 --rlimit Fsize=1048576:2097152 \
 	--rlimit RLIMIT_MSGQUEUE=8192:16384 cat /proc/self/limits
 is "$status/$(limit_of 'Max cpu time')/$(limit_of 'Max core file size')/$(limit_of 'Max file size')/$(limit_of 'Max msgqueue size')" \
 	"0/100 200/0 0/1048576 2097152/8192 16384" "--rlimit: the limits in /proc/self/limits"
+run_box --rlimit Fsize=1M:2MiB --rlimit STACK=8m:8mi --rlimit MEMLOCK=64KiB:64K cat /proc/self/limits
+is "$status/$(limit_of 'Max file size')/$(limit_of 'Max stack size')/$(limit_of 'Max locked memory')" \
+	"0/1048576 2097152/8388608 8388608/65536 65536" "--rlimit: units on the limits in bytes"
+run_box --rlimit NOFILE=1K true
+expect_error "--rlimit: no unit on a count" "--rlimit" "NOFILE is not counted in bytes"
 
 if [ "$(my_hard 'Max core file size')" = unlimited ]; then
 	run_box --rlimit CORE=unlimited:infinity sh -c 'ulimit -Sc; ulimit -Hc'

@@ -163,32 +163,32 @@ expect "later operations work inside an overlay" status 0 out "1"
 
 run_box --tmp-overlay /o true
 expect_error "--tmp-overlay without --overlay-src" \
-	"--tmp-overlay requires at least 1 --overlay-src before it, got 0"
+	"--tmp-overlay requires at least one --overlay-src (argument" "got 0)"
 run_box --overlay "$O/upper" "$O/work" /o true
 expect_error "--overlay without --overlay-src" \
-	"--overlay requires at least 1 --overlay-src before it, got 0"
+	"--overlay requires at least one --overlay-src (argument" "got 0)"
 run_box --overlay-src "$O/bottom" --ro-overlay /o true
 expect_error "--ro-overlay with a single layer" \
-	"--ro-overlay requires at least 2 --overlay-src before it, got 1"
+	"--ro-overlay requires at least two --overlay-src (argument" "got 1)"
 run_box --overlay-src "$O/bottom" --tmpfs /o true
 expect_error "--overlay-src followed by another option" \
-	"--overlay-src must be followed by another --overlay-src, --overlay, --tmp-overlay or --ro-overlay, not --tmpfs"
+	"--overlay-src must be followed by another --overlay-src or one of --overlay, --tmp-overlay, or --ro-overlay (not --tmpfs"
 run_box --overlay-src "$O/bottom" true
 expect_error "--overlay-src followed by COMMAND" \
-	"--overlay-src must be followed by another --overlay-src, --overlay, --tmp-overlay or --ro-overlay, but no option follows it"
+	"--overlay-src must be followed by another --overlay-src or one of --overlay, --tmp-overlay, or --ro-overlay (no option follows it"
 run_box --overlay-src "$O/bottom" --tmp-overlay /o --tmp-overlay /p true
 expect_error "the layers serve one overlay only" \
-	"--tmp-overlay requires at least 1 --overlay-src before it, got 0"
+	"--tmp-overlay requires at least one --overlay-src (argument" "got 0)"
 run_box --overlay-src "" --tmp-overlay /o true
 expect_error "an empty SRC" "--overlay-src: SRC must not be empty"
 
 run_box --overlay-src "$O/bottom" --overlay "$O/bottom" "$O/work" /o true
 expect_error "the upper dir as a layer too" "Overlay directories may not overlap"
 run_box --overlay-src "$O/bottom" --overlay "$O/upper" "$O/upper" /o true
-expect_error "the work dir equal to the upper dir" "--overlay: cannot mount an overlay on '/o'"
+expect_error "the work dir equal to the upper dir" "Can't make overlay mount on /o"
 mkdir "$O/work/up"
 run_box --overlay-src "$O/bottom" --overlay "$O/work/up" "$O/work" /o true
-expect_error "the upper dir inside the work dir" "--overlay: cannot mount an overlay on '/o'"
+expect_error "the upper dir inside the work dir" "Can't make overlay mount on /o"
 rmdir "$O/work/up"
 run_box --overlay-src "$O/missing" --tmp-overlay /o true
 expect_error "a missing layer is an error naming it" \

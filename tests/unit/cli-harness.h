@@ -52,6 +52,7 @@ static inline void reset(void)
 	free(argv_buf);
 	argv_buf = NULL;
 	nsb_log_set_level_prefix(false);
+	nsb_log_set_verbose(false);
 	reset_log();
 }
 
@@ -70,6 +71,7 @@ static inline void teardown(void)
 	argv_buf = NULL;
 	nsb_log_set_stream(NULL);
 	nsb_log_set_level_prefix(false);
+	nsb_log_set_verbose(false);
 	fclose(log_f);
 	log_f = NULL;
 	free(log_buf);

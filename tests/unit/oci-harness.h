@@ -42,7 +42,7 @@ static inline const char *logged(void)
 static inline void oci_setup(void)
 {
 	nsb_log_init("nsbox-oci");
-	nsb_log_set_max_level(NSB_LOG_DEBUG - 1);
+	nsb_log_set_verbose(false);
 	reset_log();
 	snprintf(scratch, sizeof(scratch), "%s/nsb-oci-test.XXXXXX",
 	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The command-line contract (docs: CLI.md), option by option: a valid case
- * asserting the resulting config, and the invalid cases with the exact
- * message. Run with CK_FORK=no under valgrind to check for leaks. */
+/* The bubblewrap-compatible command line (see man/nsbox.1), option by
+ * option: a valid case asserting the resulting config, and the invalid
+ * cases with the exact message. Run with CK_FORK=no under valgrind to check for leaks. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -65,7 +65,7 @@ enum {
 	F_NEW_SESSION = 1 << 8,
 	F_DIE = 1 << 9,
 	F_PID1 = 1 << 10,
-	F_LEVEL = 1 << 11,
+	F_VERBOSE = 1 << 11,
 	F_UID = 1 << 12,
 	F_GID = 1 << 13,
 };
@@ -75,7 +75,7 @@ static unsigned config_flags(void)
 	const bool on[] = {
 	        cfg.unshare_user, cfg.unshare_user_try, cfg.unshare_ipc,    cfg.unshare_pid,
 	        cfg.unshare_net,  cfg.unshare_uts,      cfg.unshare_cgroup, cfg.unshare_cgroup_try,
-	        cfg.new_session,  cfg.die_with_parent,  cfg.as_pid_1,       cfg.level_prefix,
+	        cfg.new_session,  cfg.die_with_parent,  cfg.as_pid_1,       cfg.verbose,
 	        cfg.uid_given,    cfg.gid_given,
 	};
 	unsigned i, f = 0;
@@ -264,9 +264,10 @@ START_TEST(test_argv0)
 	PARSE_OK("--argv0", "-dash", "true");
 	ck_assert_str_eq(cfg.argv0, "-dash");
 
-	EXPECT_ERR(-EINVAL, "nsbox: --argv0: given twice (argument 3)\n", "--argv0", "a", "--argv0",
-	           "b", "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --argv0 takes 1 argument (VALUE), got 0 (argument 1)\n",
+	EXPECT_ERR(-EINVAL, "nsbox: --argv0 used multiple times (argument 3)\n", "--argv0", "a",
+	           "--argv0", "b", "true");
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: --argv0 takes one argument (--argv0 VALUE, argument 1: got 0)\n",
 	           "--argv0");
 }
 END_TEST
@@ -274,12 +275,12 @@ END_TEST
 START_TEST(test_level_prefix)
 {
 	PARSE_OK("--chdir", "/a", "--chdir", "/b", "--level-prefix", "--chdir", "/c", "true");
-	ck_assert(cfg.level_prefix);
-	ck_assert_uint_eq(config_flags(), F_LEVEL);
+	ck_assert_uint_eq(config_flags(), 0);
 	ck_assert_str_eq(cfg.chdir_path, "/c");
 	/* Only messages after it carry the prefix. */
-	ck_assert_str_eq(logged(), "nsbox: Only the last --chdir option will take effect\n"
-	                           "<4>nsbox: Only the last --chdir option will take effect\n");
+	ck_assert_str_eq(logged(),
+	                 "nsbox: Only the last --chdir option will take effect\n<4>nsbox: Only the "
+	                 "last --chdir option will take effect\n");
 
 	EXPECT_ERR(-EINVAL, "<3>nsbox: Unknown option --bogus (argument 2)\n", "--level-prefix",
 	           "--bogus");
@@ -305,7 +306,8 @@ START_TEST(test_flag_options)
 	        {"--unshare-all", F_USER_TRY | F_IPC | F_PID | F_NET | F_UTS | F_CGROUP_TRY},
 	        {"--new-session", F_NEW_SESSION},
 	        {"--die-with-parent", F_DIE},
-	        {"--level-prefix", F_LEVEL},
+	        {"--level-prefix", 0},
+	        {"--verbose", F_VERBOSE},
 	        {"--share-net", 0},
 	};
 	size_t i;
@@ -372,20 +374,21 @@ START_TEST(test_uid_gid_invalid)
 		char msg[160];
 
 		snprintf(msg, sizeof(msg),
-		         "nsbox: --uid: invalid id '%s' (argument 2): expected a decimal number "
+		         "nsbox: Invalid uid: %s (--uid, argument 2): expected a decimal number "
 		         "from 0 to 4294967294\n",
 		         bad[i]);
 		expect_err_list(bad[i][0] == '4' ? -ERANGE : -EINVAL, msg,
 		                ARGV("--uid", bad[i], "true"));
 		snprintf(msg, sizeof(msg),
-		         "nsbox: --gid: invalid id '%s' (argument 5): expected a decimal number "
+		         "nsbox: Invalid gid: %s (--gid, argument 5): expected a decimal number "
 		         "from 0 to 4294967294\n",
 		         bad[i]);
 		expect_err_list(bad[i][0] == '4' ? -ERANGE : -EINVAL, msg,
 		                ARGV("--unshare-user", "--uid", "1", "--gid", bad[i], "true"));
 	}
-	EXPECT_ERR(-EINVAL, "nsbox: --uid takes 1 argument (UID), got 0 (argument 1)\n", "--uid");
-	EXPECT_ERR(-EINVAL, "nsbox: --gid takes 1 argument (GID), got 0 (argument 2)\n",
+	EXPECT_ERR(-EINVAL, "nsbox: --uid takes an argument (--uid UID, argument 1: got 0)\n",
+	           "--uid");
+	EXPECT_ERR(-EINVAL, "nsbox: --gid takes an argument (--gid GID, argument 2: got 0)\n",
 	           "--unshare-ipc", "--gid");
 }
 END_TEST
@@ -395,8 +398,8 @@ START_TEST(test_uid_gid_last_wins)
 	PARSE_OK("--uid", "1", "--gid", "2", "--uid", "3", "--gid", "4", "true");
 	ck_assert_uint_eq(cfg.sandbox_uid, 3);
 	ck_assert_uint_eq(cfg.sandbox_gid, 4);
-	ck_assert_str_eq(logged(), "nsbox: Only the last --uid option will take effect\n"
-	                           "nsbox: Only the last --gid option will take effect\n");
+	ck_assert_str_eq(logged(), "nsbox: Only the last --uid option will take effect\nnsbox: "
+	                           "Only the last --gid option will take effect\n");
 }
 END_TEST
 
@@ -404,10 +407,12 @@ START_TEST(test_uid_gid_need_userns_as_root)
 {
 	real_uid = 0;
 	real_gid = 0;
-	EXPECT_ERR(-EINVAL, "nsbox: --uid requires --unshare-user (argument 2)\n", "--unshare-pid",
-	           "--uid", "5", "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --gid requires --unshare-user (argument 1)\n", "--gid", "5",
-	           "true");
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: Specifying --uid requires --unshare-user or --userns (argument 2)\n",
+	           "--unshare-pid", "--uid", "5", "true");
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: Specifying --gid requires --unshare-user or --userns (argument 1)\n",
+	           "--gid", "5", "true");
 }
 END_TEST
 
@@ -451,11 +456,12 @@ START_TEST(test_hostname)
 	EXPECT_ERR(-ENAMETOOLONG,
 	           "nsbox: --hostname: NAME is too long (argument 3): 65 bytes, at most 64\n",
 	           "--unshare-uts", "--hostname", long_name, "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --hostname requires --unshare-uts (argument 2)\n",
+	EXPECT_ERR(-EINVAL, "nsbox: Specifying --hostname requires --unshare-uts (argument 2)\n",
 	           "--unshare-pid", "--hostname", "box", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --hostname: NAME must not be empty (argument 2)\n",
 	           "--hostname", "", "--unshare-uts", "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --hostname takes 1 argument (NAME), got 0 (argument 1)\n",
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: --hostname takes an argument (--hostname NAME, argument 1: got 0)\n",
 	           "--hostname");
 }
 END_TEST
@@ -476,7 +482,7 @@ START_TEST(test_chdir)
 
 	EXPECT_ERR(-EINVAL, "nsbox: --chdir: DIR must not be empty (argument 2)\n", "--chdir", "",
 	           "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --chdir takes 1 argument (DIR), got 0 (argument 1)\n",
+	EXPECT_ERR(-EINVAL, "nsbox: --chdir takes one argument (--chdir DIR, argument 1: got 0)\n",
 	           "--chdir");
 	memset(long_path, 'd', PATH_MAX);
 	long_path[PATH_MAX] = '\0';
@@ -518,8 +524,8 @@ START_TEST(test_env_invalid)
 	           "and contain no '='\n",
 	           "--setenv", "A=B", "c", "true");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --setenv: invalid variable name '' (argument 6): must be non-empty "
-	           "and contain no '='\n",
+	           "nsbox: --setenv: invalid variable name '' (argument 6): must be non-empty and "
+	           "contain no '='\n",
 	           "--clearenv", "--setenv", "A", "1", "--setenv", "", "c", "true");
 	EXPECT_ERR(-EINVAL,
 	           "nsbox: --unsetenv: invalid variable name '=' (argument 2): must be non-empty "
@@ -529,11 +535,14 @@ START_TEST(test_env_invalid)
 	           "nsbox: --unsetenv: invalid variable name '' (argument 2): must be non-empty "
 	           "and contain no '='\n",
 	           "--unsetenv", "", "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --setenv takes 2 arguments (VAR VALUE), got 1 (argument 1)\n",
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: --setenv takes two arguments (--setenv VAR VALUE, argument 1: got 1)\n",
 	           "--setenv", "A");
-	EXPECT_ERR(-EINVAL, "nsbox: --setenv takes 2 arguments (VAR VALUE), got 0 (argument 1)\n",
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: --setenv takes two arguments (--setenv VAR VALUE, argument 1: got 0)\n",
 	           "--setenv");
-	EXPECT_ERR(-EINVAL, "nsbox: --unsetenv takes 1 argument (VAR), got 0 (argument 3)\n",
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: --unsetenv takes an argument (--unsetenv VAR, argument 3: got 0)\n",
 	           "--clearenv", "--clearenv", "--unsetenv");
 }
 END_TEST
@@ -545,7 +554,7 @@ START_TEST(test_as_pid_1)
 	PARSE_OK("--unshare-all", "--as-pid-1", "true");
 	ck_assert(cfg.as_pid_1);
 
-	EXPECT_ERR(-EINVAL, "nsbox: --as-pid-1 requires --unshare-pid (argument 2)\n",
+	EXPECT_ERR(-EINVAL, "nsbox: Specifying --as-pid-1 requires --unshare-pid (argument 2)\n",
 	           "--unshare-net", "--as-pid-1", "true");
 }
 END_TEST
@@ -585,10 +594,10 @@ START_TEST(test_binds)
 		snprintf(msg, sizeof(msg), "nsbox: %s: DEST must not be empty (argument 3)\n", o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "/s", "", "true"));
 		snprintf(msg, sizeof(msg),
-		         "nsbox: %s takes 2 arguments (SRC DEST), got 1 (argument 1)\n", o);
+		         "nsbox: %s takes two arguments (%s SRC DEST, argument 1: got 1)\n", o, o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "/s"));
 		snprintf(msg, sizeof(msg),
-		         "nsbox: %s takes 2 arguments (SRC DEST), got 0 (argument 3)\n", o);
+		         "nsbox: %s takes two arguments (%s SRC DEST, argument 3: got 0)\n", o, o);
 		expect_err_list(-EINVAL, msg, ARGV("--dir", "/a", o));
 	}
 }
@@ -623,8 +632,8 @@ START_TEST(test_dest_only_ops)
 
 		snprintf(msg, sizeof(msg), "nsbox: %s: DEST must not be empty (argument 2)\n", o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "", "true"));
-		snprintf(msg, sizeof(msg),
-		         "nsbox: %s takes 1 argument (DEST), got 0 (argument 1)\n", o);
+		snprintf(msg, sizeof(msg), "nsbox: %s takes %s (%s DEST, argument 1: got 0)\n", o,
+		         strcmp(o, "--remount-ro") == 0 ? "one argument" : "an argument", o);
 		expect_err_list(-EINVAL, msg, ARGV(o));
 		snprintf(msg, sizeof(msg),
 		         "nsbox: %s: DEST is too long (argument 2): 4096 bytes, at most 4095\n", o);
@@ -662,18 +671,17 @@ START_TEST(test_fd_ops)
 		ck_assert_int_eq(cfg.ops[0].fd, INT_MAX);
 
 		for (j = 0; j < sizeof(bad_fd) / sizeof(bad_fd[0]); j++) {
-			snprintf(
-			        msg, sizeof(msg),
-			        "nsbox: %s: Invalid fd: %s (argument 2): expected a decimal number "
-			        "from 0 to 2147483647\n",
-			        o, bad_fd[j]);
+			snprintf(msg, sizeof(msg),
+			         "nsbox: Invalid fd: %s\nnsbox: %s (argument 2) takes a decimal "
+			         "number from 0 to 2147483647\n",
+			         bad_fd[j], o);
 			expect_err_list(bad_fd[j][0] == '2' ? -ERANGE : -EINVAL, msg,
 			                ARGV(o, bad_fd[j], "/f", "true"));
 		}
 		snprintf(msg, sizeof(msg), "nsbox: %s: DEST must not be empty (argument 3)\n", o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "5", "", "true"));
 		snprintf(msg, sizeof(msg),
-		         "nsbox: %s takes 2 arguments (FD DEST), got 1 (argument 1)\n", o);
+		         "nsbox: %s takes two arguments (%s FD DEST, argument 1: got 1)\n", o, o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "5"));
 	}
 }
@@ -691,9 +699,10 @@ START_TEST(test_symlink)
 	           "--symlink", "", "/l", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --symlink: DEST must not be empty (argument 3)\n", "--symlink",
 	           "/t", "", "true");
-	EXPECT_ERR(-EINVAL,
-	           "nsbox: --symlink takes 2 arguments (TARGET DEST), got 1 (argument 1)\n",
-	           "--symlink", "/t");
+	EXPECT_ERR(
+	        -EINVAL,
+	        "nsbox: --symlink takes two arguments (--symlink TARGET DEST, argument 1: got 1)\n",
+	        "--symlink", "/t");
 }
 END_TEST
 
@@ -706,24 +715,22 @@ START_TEST(test_chmod)
 	assert_op(1, (struct op_want){NSB_OP_CHMOD, 0, "--chmod", 4, NULL, "tmp", -1, 01777, 0});
 	assert_op(2, (struct op_want){NSB_OP_CHMOD, 0, "--chmod", 7, NULL, "/z", -1, 0, 0});
 
-	EXPECT_ERR(
-	        -EINVAL,
-	        "nsbox: --chmod: invalid mode '0999' (argument 2): expected octal at most 07777\n",
-	        "--chmod", "0999", "/x", "true");
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: --chmod takes an octal argument <= 07777 (got '0999', argument 2)\n",
+	           "--chmod", "0999", "/x", "true");
 	EXPECT_ERR(-ERANGE,
-	           "nsbox: --chmod: invalid mode '10000' (argument 2): expected octal at most "
-	           "07777\n",
+	           "nsbox: --chmod takes an octal argument <= 07777 (got '10000', argument 2)\n",
 	           "--chmod", "10000", "/x", "true");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --chmod: invalid mode '' (argument 2): expected octal at most 07777\n",
+	           "nsbox: --chmod takes an octal argument <= 07777 (got '', argument 2)\n",
 	           "--chmod", "", "/x", "true");
-	EXPECT_ERR(
-	        -EINVAL,
-	        "nsbox: --chmod: invalid mode 'u+x' (argument 2): expected octal at most 07777\n",
-	        "--chmod", "u+x", "/x", "true");
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: --chmod takes an octal argument <= 07777 (got 'u+x', argument 2)\n",
+	           "--chmod", "u+x", "/x", "true");
 	EXPECT_ERR(-EINVAL, "nsbox: --chmod: PATH must not be empty (argument 3)\n", "--chmod",
 	           "0755", "", "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --chmod takes 2 arguments (OCTAL PATH), got 1 (argument 1)\n",
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: --chmod takes two arguments (--chmod OCTAL PATH, argument 1: got 1)\n",
 	           "--chmod", "0755");
 }
 END_TEST
@@ -827,8 +834,8 @@ START_TEST(test_perms_invalid)
 		char msg[160];
 
 		snprintf(msg, sizeof(msg),
-		         "nsbox: --perms must be followed by an option that creates a file, not "
-		         "%s (argument 3)\n",
+		         "nsbox: --perms must be followed by an option that creates a file (not "
+		         "%s, argument 3)\n",
 		         n[0]);
 		if (!n[1])
 			expect_err_list(-EINVAL, msg, ARGV("--perms", "0700", n[0], "true"));
@@ -839,39 +846,58 @@ START_TEST(test_perms_invalid)
 			                ARGV("--perms", "0700", n[0], n[1], n[2], "true"));
 	}
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --perms must be followed by an option that creates a file, but no "
-	           "option follows it (argument 3)\n",
+	           "nsbox: --perms must be followed by an option that creates a file (no option "
+	           "follows it, argument 3)\n",
 	           "--dir", "/a", "--perms", "0700", "true");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --perms must be followed by an option that creates a file, but no "
-	           "option follows it (argument 1)\n",
+	           "nsbox: --perms must be followed by an option that creates a file (no option "
+	           "follows it, argument 1)\n",
 	           "--perms", "0700", "--", "true");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --perms must be followed by an option that creates a file, but no "
-	           "option follows it (argument 1)\n",
+	           "nsbox: --perms must be followed by an option that creates a file (no option "
+	           "follows it, argument 1)\n",
 	           "--perms", "0700");
-	EXPECT_ERR(-EINVAL, "nsbox: --perms: given twice for the same operation (argument 3)\n",
+	EXPECT_ERR(-EINVAL, "nsbox: --perms given twice for the same action (argument 3)\n",
 	           "--perms", "0700", "--perms", "0700", "--dir", "/d", "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --perms: given twice for the same operation (argument 5)\n",
+	EXPECT_ERR(-EINVAL, "nsbox: --perms given twice for the same action (argument 5)\n",
 	           "--perms", "0700", "--size", "1", "--perms", "0700", "--tmpfs", "/d", "true");
-	EXPECT_ERR(
-	        -EINVAL,
-	        "nsbox: --perms: invalid mode '0999' (argument 2): expected octal at most 07777\n",
-	        "--perms", "0999", "--dir", "/d", "true");
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: --perms takes an octal argument <= 07777 (got '0999', argument 2)\n",
+	           "--perms", "0999", "--dir", "/d", "true");
 	EXPECT_ERR(-ERANGE,
-	           "nsbox: --perms: invalid mode '010000' (argument 2): expected octal at most "
-	           "07777\n",
+	           "nsbox: --perms takes an octal argument <= 07777 (got '010000', argument 2)\n",
 	           "--perms", "010000", "--dir", "/d", "true");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --perms: invalid mode '-1' (argument 2): expected octal at most 07777\n",
+	           "nsbox: --perms takes an octal argument <= 07777 (got '-1', argument 2)\n",
 	           "--perms", "-1", "--dir", "/d", "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --perms takes 1 argument (OCTAL), got 0 (argument 1)\n",
+	EXPECT_ERR(-EINVAL, "nsbox: --perms takes an argument (--perms OCTAL, argument 1: got 0)\n",
 	           "--perms");
 }
 END_TEST
 
 START_TEST(test_size)
 {
+	static const struct {
+		const char *arg;
+		uint64_t size;
+	} units[] = {
+	        {"64M", UINT64_C(64) << 20},
+	        {"64m", UINT64_C(64) << 20},
+	        {"64Mi", UINT64_C(64) << 20},
+	        {"64MiB", UINT64_C(64) << 20},
+	        {"64mib", UINT64_C(64) << 20},
+	        {"1G", UINT64_C(1) << 30},
+	        {"512KiB", UINT64_C(512) << 10},
+	        {"2k", 2048},
+	        {"3T", UINT64_C(3) << 40},
+	        {"1P", UINT64_C(1) << 50},
+	        {"7E", UINT64_C(7) << 60},
+	        {"4096B", 4096},
+	        {"0x1B", 27},
+	        {"0100", 64},
+	        {"10", 10},
+	};
+
 	PARSE_OK("--size", "1048576", "--tmpfs", "/t", "--tmpfs", "/u", "true");
 	assert_op(0, (struct op_want){NSB_OP_TMPFS, 0, "--tmpfs", 3, NULL, "/t", -1, -1, 1048576});
 	assert_op(1, (struct op_want){NSB_OP_TMPFS, 0, "--tmpfs", 5, NULL, "/u", -1, -1, 0});
@@ -879,42 +905,68 @@ START_TEST(test_size)
 	assert_op(0, (struct op_want){NSB_OP_TMPFS, 0, "--tmpfs", 5, NULL, "/t", -1, 0700, 16});
 	PARSE_OK("--perms", "0750", "--size", "010", "--tmpfs", "/t", "true");
 	assert_op(0, (struct op_want){NSB_OP_TMPFS, 0, "--tmpfs", 5, NULL, "/t", -1, 0750, 8});
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		parse_ok_list(ARGV("--size", units[i].arg, "--tmpfs", "/t", "true"), "");
+		assert_op(0, (struct op_want){NSB_OP_TMPFS, 0, "--tmpfs", 3, NULL, "/t", -1, -1,
+		                              units[i].size});
+	}
 }
 END_TEST
 
 START_TEST(test_size_invalid)
 {
-	static const char *const bad[] = {"0",  "-1", "",   "1k",
-	                                  "0x", "08", " 1", "99999999999999999999"};
+	static const char *const syntax[] = {"-1",    "",     "0x",     "08",  " 1",    "1 ",
+	                                     "1.5G",  "1,5G", "-1M",    "+1M", "1 M",   "1M ",
+	                                     "M",     "MiB",  "1iB",    "1KK", "1Z",    "1MiBB",
+	                                     "0x10M", "010M", "0x1EiB", "1e3", "64Mb2", "1Ki B"};
+	static const char *const range[] = {"0",  "00",    "0x0",
+	                                    "0K", "0B",    "99999999999999999999",
+	                                    "8E", "8192P", "9223372036854775808"};
+	static const char *const si[] = {"64MB", "1kB", "1KB", "2GB", "1Tb", "1PB", "1EB"};
+	char msg[400];
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char msg[200];
-
+	for (i = 0; i < sizeof(syntax) / sizeof(syntax[0]); i++) {
 		snprintf(msg, sizeof(msg),
-		         "nsbox: --size: invalid size '%s' (argument 2): expected a number from 1 "
-		         "to %zu (decimal, 0x hexadecimal or 0 octal)\n",
-		         bad[i], SIZE_MAX / 2);
-		expect_err_list(bad[i][0] == '0' && !bad[i][1] ? -ERANGE
-		                : bad[i][0] == '9'             ? -ERANGE
-		                                               : -EINVAL,
-		                msg, ARGV("--size", bad[i], "--tmpfs", "/t", "true"));
+		         "nsbox: --size takes a non-zero number of bytes (got '%s', argument 2): "
+		         "decimal, 0x hexadecimal or 0 octal, or a decimal number and a unit K, M, "
+		         "G, T, P or E (powers of 1024: 64M = 64Mi = 64MiB)\n",
+		         syntax[i]);
+		expect_err_list(-EINVAL, msg, ARGV("--size", syntax[i], "--tmpfs", "/t", "true"));
 	}
-	EXPECT_ERR(-EINVAL, "nsbox: --size must be followed by --tmpfs, not --dir (argument 3)\n",
+	for (i = 0; i < sizeof(range) / sizeof(range[0]); i++) {
+		snprintf(msg, sizeof(msg),
+		         "nsbox: --size (for tmpfs) is limited to %zu (got '%s', argument 2)\n",
+		         SIZE_MAX / 2, range[i]);
+		expect_err_list(-ERANGE, msg, ARGV("--size", range[i], "--tmpfs", "/t", "true"));
+	}
+	for (i = 0; i < sizeof(si) / sizeof(si[0]); i++) {
+		snprintf(msg, sizeof(msg),
+		         "nsbox: --size takes a non-zero number of bytes (got '%s', argument 2): "
+		         "units are powers of 1024, written K, M, G, T, P or E, alone or followed "
+		         "by i or iB (64M = 64Mi = 64MiB); KB, MB, ... are refused because they "
+		         "often mean powers of 1000\n",
+		         si[i]);
+		expect_err_list(-EINVAL, msg, ARGV("--size", si[i], "--tmpfs", "/t", "true"));
+	}
+	/* The largest size, with and without a unit. */
+	snprintf(msg, sizeof(msg), "%zu", SIZE_MAX / 2);
+	parse_ok_list(ARGV("--size", msg, "--tmpfs", "/t", "true"), "");
+	parse_ok_list(ARGV("--size", "8191P", "--tmpfs", "/t", "true"), "");
+	EXPECT_ERR(-EINVAL, "nsbox: --size must be followed by --tmpfs (not --dir, argument 3)\n",
 	           "--size", "10", "--dir", "/d", "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --size must be followed by --tmpfs, not --dir (argument 5)\n",
+	EXPECT_ERR(-EINVAL, "nsbox: --size must be followed by --tmpfs (not --dir, argument 5)\n",
 	           "--perms", "0700", "--size", "10", "--dir", "/d", "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --size must be followed by --tmpfs, not --dir (argument 5)\n",
+	EXPECT_ERR(-EINVAL, "nsbox: --size must be followed by --tmpfs (not --dir, argument 5)\n",
 	           "--size", "10", "--perms", "0700", "--dir", "/d", "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --size must be followed by --tmpfs, not --bind (argument 3)\n",
+	EXPECT_ERR(-EINVAL, "nsbox: --size must be followed by --tmpfs (not --bind, argument 3)\n",
 	           "--size", "10", "--bind", "/a", "/b", "true");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --size must be followed by --tmpfs, but no option follows it (argument "
-	           "1)\n",
+	           "nsbox: --size must be followed by --tmpfs (no option follows it, argument 1)\n",
 	           "--size", "10", "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --size: given twice for the same operation (argument 3)\n",
+	EXPECT_ERR(-EINVAL, "nsbox: --size given twice for the same action (argument 3)\n",
 	           "--size", "10", "--size", "20", "--tmpfs", "/t", "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --size takes 1 argument (BYTES), got 0 (argument 1)\n",
+	EXPECT_ERR(-EINVAL, "nsbox: --size takes an argument (--size BYTES, argument 1: got 0)\n",
 	           "--size");
 }
 END_TEST
@@ -1096,13 +1148,12 @@ START_TEST(test_args_invalid)
 	EXPECT_ERR(-EINVAL, "nsbox: --args not supported in arguments file\n", "--args", fd_str(fd),
 	           "true");
 	fd = DATA("--bind\0/a");
-	EXPECT_ERR(-EINVAL, "nsbox: --bind takes 2 arguments (SRC DEST), got 1 (in --args data)\n",
-	           "--args", fd_str(fd), "/b", "true");
-	fd = DATA("--chmod\0"
-	          "999\0/x");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --chmod: invalid mode '999' (in --args data): expected octal at most "
-	           "07777\n",
+	           "nsbox: --bind takes two arguments (--bind SRC DEST, in --args data: got 1)\n",
+	           "--args", fd_str(fd), "/b", "true");
+	fd = DATA("--chmod\0999\0/x");
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: --chmod takes an octal argument <= 07777 (got '999', in --args data)\n",
 	           "--args", fd_str(fd), "true");
 	fd = DATA("--bogus");
 	EXPECT_ERR(-EINVAL, "nsbox: Unknown option --bogus (in --args data)\n", "--args",
@@ -1110,27 +1161,29 @@ START_TEST(test_args_invalid)
 	fd = DATA("--perms\0"
 	          "0700");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --perms must be followed by an option that creates a file, not --bind "
-	           "(argument 3)\n",
+	           "nsbox: --perms must be followed by an option that creates a file (not --bind, "
+	           "argument 3)\n",
 	           "--args", fd_str(fd), "--bind", "/a", "/b", "true");
 	fd = DATA("--unshare-pid\0--uid\0"
 	          "5");
 	real_uid = 0;
-	EXPECT_ERR(-EINVAL, "nsbox: --uid requires --unshare-user (in --args data)\n", "--args",
-	           fd_str(fd), "true");
+	EXPECT_ERR(-EINVAL,
+	           "nsbox: Specifying --uid requires --unshare-user or --userns (in --args data)\n",
+	           "--args", fd_str(fd), "true");
 	real_uid = 1000;
 
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --args: Invalid fd: x (argument 2): expected a decimal number from 0 "
+	           "nsbox: Invalid fd: x\nnsbox: --args (argument 2) takes a decimal number from 0 "
 	           "to 2147483647\n",
 	           "--args", "x", "true");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --args: Invalid fd: -1 (argument 2): expected a decimal number from 0 "
-	           "to 2147483647\n",
+	           "nsbox: Invalid fd: -1\nnsbox: --args (argument 2) takes a decimal number from "
+	           "0 to 2147483647\n",
 	           "--args", "-1", "true");
 	EXPECT_ERR(-EBADF, "nsbox: --args: cannot read fd 999 (argument 2): Bad file descriptor\n",
 	           "--args", "999", "true");
-	EXPECT_ERR(-EINVAL, "nsbox: --args takes 1 argument (FD), got 0 (argument 1)\n", "--args");
+	EXPECT_ERR(-EINVAL, "nsbox: --args takes an argument (--args FD, argument 1: got 0)\n",
+	           "--args");
 }
 END_TEST
 
@@ -1234,8 +1287,8 @@ START_TEST(test_max_args_argv)
 	list[NSB_MAX_ARGS + 1] = "--unshare-ipc";
 	list[NSB_MAX_ARGS + 2] = "true";
 	snprintf(msg, sizeof(msg),
-	         "nsbox: too many arguments (argument %d): at most 9000 are accepted, counting "
-	         "those read by --args\n",
+	         "nsbox: Exceeded maximum number of arguments 9000 (argument %d; those read by "
+	         "--args count too)\n",
 	         NSB_MAX_ARGS + 1);
 	expect_err_list(-E2BIG, msg, list);
 	free(list);
@@ -1258,8 +1311,8 @@ START_TEST(test_max_args_with_args)
 	data = make_dir_data(4500, &len);
 	fd = data_fd(FD_MEMFD, data, len);
 	expect_err_list(-E2BIG,
-	                "nsbox: too many arguments (in --args data): at most 9000 are accepted, "
-	                "counting those read by --args\n",
+	                "nsbox: Exceeded maximum number of arguments 9000 (in --args data; those "
+	                "read by --args count too)\n",
 	                ARGV("--args", fd_str(fd), "true"));
 	free(data);
 
@@ -1267,8 +1320,8 @@ START_TEST(test_max_args_with_args)
 	data = make_dir_data(4499, &len);
 	fd = data_fd(FD_MEMFD, data, len);
 	expect_err_list(-E2BIG,
-	                "nsbox: too many arguments (argument 3): at most 9000 are accepted, "
-	                "counting those read by --args\n",
+	                "nsbox: Exceeded maximum number of arguments 9000 (argument 3; those read "
+	                "by --args count too)\n",
 	                ARGV("--args", fd_str(fd), "--unshare-pid", "true"));
 	free(data);
 }
@@ -1279,6 +1332,11 @@ END_TEST
 static const char *const implemented[] = {
         "--help",
         "--version",
+        "--list-options",
+        "--verbose",
+        "--dry-run",
+        "--mask PATH",
+        "--mask-try PATH",
         "--args FD",
         "--argv0 VALUE",
         "--level-prefix",
@@ -1440,9 +1498,10 @@ START_TEST(test_usage_options_parse)
 		list[n++] = "true";
 		list[n] = NULL;
 		r = parse_list(list);
-		ck_assert_msg(r == (strcmp(name, "--help") == 0      ? NSB_CLI_HELP
-		                    : strcmp(name, "--version") == 0 ? NSB_CLI_VERSION
-		                                                     : NSB_CLI_RUN),
+		ck_assert_msg(r == (strcmp(name, "--help") == 0           ? NSB_CLI_HELP
+		                    : strcmp(name, "--version") == 0      ? NSB_CLI_VERSION
+		                    : strcmp(name, "--list-options") == 0 ? NSB_CLI_LIST_OPTIONS
+		                                                          : NSB_CLI_RUN),
 		              "%s: %d, %s", name, r, logged());
 	}
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Overlays, binding by fd and --not-a-security-boundary (docs: CLI.md 1.5):
- * the parser's valid and invalid cases with their exact messages, the
+/* Overlays, binding by fd and --not-a-security-boundary (man/nsbox.1,
+ * file system operations): the parser's valid and invalid cases with their exact messages, the
  * escaping of overlay paths, the fd check made before any namespace
  * exists, the warning-or-error helper, and (in a mount namespace of its
  * own, when the kernel allows one) an overlay mounted both by fd and by
@@ -185,25 +185,20 @@ END_TEST
 START_TEST(test_overlay_too_few_layers)
 {
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --tmp-overlay requires at least 1 --overlay-src before it, got 0 "
-	           "(argument 1)\n",
+	           "nsbox: --tmp-overlay requires at least one --overlay-src (argument 1: got 0)\n",
 	           "--tmp-overlay", "/d", "true");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --overlay requires at least 1 --overlay-src before it, got 0 "
-	           "(argument 3)\n",
+	           "nsbox: --overlay requires at least one --overlay-src (argument 3: got 0)\n",
 	           "--dir", "/x", "--overlay", "/u", "/w", "/d", "true");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --ro-overlay requires at least 2 --overlay-src before it, got 0 "
-	           "(argument 1)\n",
+	           "nsbox: --ro-overlay requires at least two --overlay-src (argument 1: got 0)\n",
 	           "--ro-overlay", "/d", "true");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --ro-overlay requires at least 2 --overlay-src before it, got 1 "
-	           "(argument 3)\n",
+	           "nsbox: --ro-overlay requires at least two --overlay-src (argument 3: got 1)\n",
 	           "--overlay-src", "/a", "--ro-overlay", "/d", "true");
 	/* The layers of an earlier overlay are used up. */
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --tmp-overlay requires at least 1 --overlay-src before it, got 0 "
-	           "(argument 5)\n",
+	           "nsbox: --tmp-overlay requires at least one --overlay-src (argument 5: got 0)\n",
 	           "--overlay-src", "/a", "--tmp-overlay", "/d", "--tmp-overlay", "/e", "true");
 }
 END_TEST
@@ -216,32 +211,32 @@ START_TEST(test_overlay_src_misplaced)
 
 	for (size_t i = 0; i < sizeof(followers) / sizeof(followers[0]); i++) {
 		snprintf(msg, sizeof(msg),
-		         "nsbox: --overlay-src must be followed by another --overlay-src, "
-		         "--overlay, --tmp-overlay or --ro-overlay, not %s (argument 3)\n",
+		         "nsbox: --overlay-src must be followed by another --overlay-src or one of "
+		         "--overlay, --tmp-overlay, or --ro-overlay (not %s, argument 3)\n",
 		         followers[i]);
 		/* Refused before its arguments are looked at. */
 		expect_err_list(-EINVAL, msg,
 		                ARGV("--overlay-src", "/a", followers[i], "1", "2", "true"));
 	}
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --overlay-src must be followed by another --overlay-src, --overlay, "
-	           "--tmp-overlay or --ro-overlay, but no option follows it (argument 3)\n",
+	           "nsbox: --overlay-src must be followed by another --overlay-src or one of "
+	           "--overlay, --tmp-overlay, or --ro-overlay (no option follows it, argument 3)\n",
 	           "--overlay-src", "/a", "--overlay-src", "/b", "true");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --overlay-src must be followed by another --overlay-src, --overlay, "
-	           "--tmp-overlay or --ro-overlay, but no option follows it (argument 1)\n",
+	           "nsbox: --overlay-src must be followed by another --overlay-src or one of "
+	           "--overlay, --tmp-overlay, or --ro-overlay (no option follows it, argument 1)\n",
 	           "--overlay-src", "/a", "--", "true");
 	/* The other modifiers do not pass through a layer either. */
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --perms must be followed by an option that creates a file, not "
-	           "--overlay-src (argument 3)\n",
+	           "nsbox: --perms must be followed by an option that creates a file (not "
+	           "--overlay-src, argument 3)\n",
 	           "--perms", "0700", "--overlay-src", "/a", "--tmp-overlay", "/d", "true");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --size must be followed by --tmpfs, not --overlay-src (argument 3)\n",
+	           "nsbox: --size must be followed by --tmpfs (not --overlay-src, argument 3)\n",
 	           "--size", "100", "--overlay-src", "/a", "--tmp-overlay", "/d", "true");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --perms must be followed by an option that creates a file, not "
-	           "--tmp-overlay (argument 3)\n",
+	           "nsbox: --perms must be followed by an option that creates a file (not "
+	           "--tmp-overlay, argument 3)\n",
 	           "--perms", "0700", "--tmp-overlay", "/d", "true");
 }
 END_TEST
@@ -261,12 +256,17 @@ START_TEST(test_overlay_bad_args)
 	EXPECT_ERR(-EINVAL, "nsbox: --ro-overlay: DEST must not be empty (argument 6)\n",
 	           "--overlay-src", "/a", "--overlay-src", "/b", "--ro-overlay", "", "true");
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --overlay takes 3 arguments (RWSRC WORKDIR DEST), got 2 (argument 3)\n",
+	           "nsbox: --overlay takes three arguments (--overlay RWSRC WORKDIR DEST, argument "
+	           "3: got 2)\n",
 	           "--overlay-src", "/a", "--overlay", "/u", "/w");
-	EXPECT_ERR(-EINVAL, "nsbox: --overlay-src takes 1 argument (SRC), got 0 (argument 1)\n",
-	           "--overlay-src");
-	EXPECT_ERR(-EINVAL, "nsbox: --tmp-overlay takes 1 argument (DEST), got 0 (argument 3)\n",
-	           "--overlay-src", "/a", "--tmp-overlay");
+	EXPECT_ERR(
+	        -EINVAL,
+	        "nsbox: --overlay-src takes an argument (--overlay-src SRC, argument 1: got 0)\n",
+	        "--overlay-src");
+	EXPECT_ERR(
+	        -EINVAL,
+	        "nsbox: --tmp-overlay takes an argument (--tmp-overlay DEST, argument 3: got 0)\n",
+	        "--overlay-src", "/a", "--tmp-overlay");
 }
 END_TEST
 
@@ -303,20 +303,20 @@ START_TEST(test_bind_fd)
 
 		for (size_t j = 0; j < sizeof(bad_fd) / sizeof(bad_fd[0]); j++) {
 			snprintf(msg, sizeof(msg),
-			         "nsbox: %s: Invalid fd: %s (argument 2): expected a decimal "
+			         "nsbox: Invalid fd: %s\nnsbox: %s (argument 2) takes a decimal "
 			         "number from 0 to 2147483647\n",
-			         o, bad_fd[j]);
+			         bad_fd[j], o);
 			expect_err_list(bad_fd[j][0] == '2' ? -ERANGE : -EINVAL, msg,
 			                ARGV(o, bad_fd[j], "/d", "true"));
 		}
 		snprintf(msg, sizeof(msg), "nsbox: %s: DEST must not be empty (argument 3)\n", o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "3", "", "true"));
 		snprintf(msg, sizeof(msg),
-		         "nsbox: %s takes 2 arguments (FD DEST), got 1 (argument 1)\n", o);
+		         "nsbox: %s takes two arguments (%s FD DEST, argument 1: got 1)\n", o, o);
 		expect_err_list(-EINVAL, msg, ARGV(o, "3"));
 		snprintf(msg, sizeof(msg),
-		         "nsbox: --perms must be followed by an option that creates a file, not "
-		         "%s (argument 3)\n",
+		         "nsbox: --perms must be followed by an option that creates a file (not "
+		         "%s, argument 3)\n",
 		         o);
 		expect_err_list(-EINVAL, msg, ARGV("--perms", "0700", o, "3", "/d", "true"));
 	}
@@ -360,8 +360,8 @@ START_TEST(test_not_a_security_boundary)
 	ck_assert(cfg.not_a_security_boundary);
 	ck_assert_uint_eq(cfg.n_ops, 1);
 	EXPECT_ERR(-EINVAL,
-	           "nsbox: --perms must be followed by an option that creates a file, not "
-	           "--not-a-security-boundary (argument 3)\n",
+	           "nsbox: --perms must be followed by an option that creates a file (not "
+	           "--not-a-security-boundary, argument 3)\n",
 	           "--perms", "0700", "--not-a-security-boundary", "--tmpfs", "/t", "true");
 }
 END_TEST
@@ -386,8 +386,9 @@ START_TEST(test_setup_weakened)
 	reset();
 	nsb_log_set_level_prefix(true);
 	ck_assert_int_eq(nsb_setup_weakened(&c, -EPERM, "x"), 0);
-	ck_assert_str_eq(logged(), "<4>nsbox: x: Operation not permitted (going on: "
-	                           "--not-a-security-boundary)\n");
+	ck_assert_str_eq(
+	        logged(),
+	        "<4>nsbox: x: Operation not permitted (going on: --not-a-security-boundary)\n");
 	nsb_log_set_level_prefix(false);
 }
 END_TEST

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "numparse.h"
 
@@ -153,10 +154,38 @@ START_TEST(test_size)
 	        {"08", -EINVAL, 0},
 	        {"0xg", -EINVAL, 0},
 	        {"00x10", -EINVAL, 0},
-	        {"1k", -EINVAL, 0},
-	        {"1M", -EINVAL, 0},
 	        {"0x8000000000000000", -ERANGE, 0},
 	        {"99999999999999999999999", -ERANGE, 0},
+	        /* Units (see test_bytes for the grammar). */
+	        {"1k", 0, 1024},
+	        {"64M", 0, 64 << 20},
+	        {"64Mi", 0, 64 << 20},
+	        {"64MiB", 0, 64 << 20},
+	        {"512KiB", 0, 512 << 10},
+	        {"1G", 0, 1 << 30},
+	        {"4096B", 0, 4096},
+	        {"7E", 0, UINT64_C(7) << 60},
+	        {"7EiB", 0, UINT64_C(7) << 60},
+	        {"8E", -ERANGE, 0},
+	        {"8191P", 0, UINT64_C(8191) << 50},
+	        {"8192P", -ERANGE, 0},
+	        {"0K", -ERANGE, 0},
+	        {"0B", -ERANGE, 0},
+	        {"64MB", -EDOM, 0},
+	        {"1kB", -EDOM, 0},
+	        {"99999999999999999999999GB", -EDOM, 0},
+	        /* Hexadecimal and octal numbers are plain byte counts: B and E
+	         * are hex digits, so "0x1B" could not mean anything else. */
+	        {"0x1B", 0, 0x1b},
+	        {"0x1E", 0, 0x1e},
+	        {"0x10M", -EINVAL, 0},
+	        {"0x10KiB", -EINVAL, 0},
+	        {"010M", -EINVAL, 0},
+	        {"00K", -EINVAL, 0},
+	        {"1.5G", -EINVAL, 0},
+	        {"1 M", -EINVAL, 0},
+	        {"-1M", -EINVAL, 0},
+	        {"M", -EINVAL, 0},
 	};
 	size_t i;
 
@@ -182,6 +211,133 @@ START_TEST(test_size)
 }
 END_TEST
 
+START_TEST(test_bytes)
+{
+	static const struct u64_case cases[] = {
+	        {"0", 0, 0},
+	        {"1", 0, 1},
+	        {"010", 0, 10}, /* decimal without NSB_BYTES_C_BASES */
+	        {"1b", 0, 1},
+	        {"1B", 0, 1},
+	        {"1k", 0, 1024},
+	        {"1K", 0, 1024},
+	        {"1ki", 0, 1024},
+	        {"1KI", 0, 1024},
+	        {"1kib", 0, 1024},
+	        {"1KiB", 0, 1024},
+	        {"1KIB", 0, 1024},
+	        {"3m", 0, UINT64_C(3) << 20},
+	        {"3g", 0, UINT64_C(3) << 30},
+	        {"3T", 0, UINT64_C(3) << 40},
+	        {"3p", 0, UINT64_C(3) << 50},
+	        {"3e", 0, UINT64_C(3) << 60},
+	        {"0E", 0, 0},
+	        {"15E", 0, UINT64_C(15) << 60},
+	        {"16E", -ERANGE, 0},
+	        {"16383P", 0, UINT64_C(16383) << 50},
+	        {"16384P", -ERANGE, 0},
+	        {"18446744073709551615", 0, UINT64_MAX},
+	        {"18446744073709551615B", 0, UINT64_MAX},
+	        {"18446744073709551616", -ERANGE, 0},
+	        {"18014398509481983K", 0, UINT64_C(18014398509481983) << 10},
+	        {"18014398509481984K", -ERANGE, 0},
+	        /* Units that often mean powers of 1000, or bits. */
+	        {"1KB", -EDOM, 0},
+	        {"1kb", -EDOM, 0},
+	        {"1Mb", -EDOM, 0},
+	        {"1GB", -EDOM, 0},
+	        {"1TB", -EDOM, 0},
+	        {"1PB", -EDOM, 0},
+	        {"1EB", -EDOM, 0},
+	        /* Anything else. */
+	        {"1BB", -EINVAL, 0},
+	        {"1iB", -EINVAL, 0},
+	        {"1i", -EINVAL, 0},
+	        {"1KiBB", -EINVAL, 0},
+	        {"1KiB ", -EINVAL, 0},
+	        {"1Kib2", -EINVAL, 0},
+	        {"1KK", -EINVAL, 0},
+	        {"1Ki B", -EINVAL, 0},
+	        {"1 K", -EINVAL, 0},
+	        {"1Kx", -EINVAL, 0},
+	        {"1Z", -EINVAL, 0},
+	        {"1Y", -EINVAL, 0},
+	        {"1.5K", -EINVAL, 0},
+	        {"1,5K", -EINVAL, 0},
+	        {"0x10", -EINVAL, 0},
+	        {"1e3", -EINVAL, 0},
+	        {"K", -EINVAL, 0},
+	        {"KiB", -EINVAL, 0},
+	        {"-1K", -EINVAL, 0},
+	        {"+1K", -EINVAL, 0},
+	        {"99999999999999999999999Kx", -EINVAL, 0},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t v = 42;
+		int r = nsb_parse_bytes(cases[i].s, strlen(cases[i].s), 0, UINT64_MAX, &v);
+
+		ck_assert_msg(r == cases[i].r, "'%s': got %d, expected %d", cases[i].s, r,
+		              cases[i].r);
+		if (r == 0)
+			ck_assert_uint_eq(v, cases[i].v);
+		else
+			ck_assert_uint_eq(v, 42);
+	}
+	for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
+		uint64_t v = 42;
+
+		ck_assert_msg(nsb_parse_bytes(junk[i], strlen(junk[i]), 0, UINT64_MAX, &v) ==
+		                      -EINVAL,
+		              "'%s' accepted", junk[i]);
+		ck_assert_uint_eq(v, 42);
+	}
+}
+END_TEST
+
+/* The length bounds the input, the maximum applies after the unit, and the
+ * number forms follow the flag. */
+START_TEST(test_bytes_len_max_flags)
+{
+	uint64_t v = 42;
+
+	ck_assert_int_eq(nsb_parse_bytes("64M:128M", 3, 0, UINT64_MAX, &v), 0);
+	ck_assert_uint_eq(v, 64 << 20);
+	ck_assert_int_eq(nsb_parse_bytes("64M:128M", 4, 0, UINT64_MAX, &v), -EINVAL);
+	ck_assert_int_eq(nsb_parse_bytes("12", 1, 0, UINT64_MAX, &v), 0);
+	ck_assert_uint_eq(v, 1);
+	ck_assert_int_eq(nsb_parse_bytes("1", 0, 0, UINT64_MAX, &v), -EINVAL);
+	ck_assert_int_eq(nsb_parse_bytes(NULL, 0, 0, UINT64_MAX, &v), -EINVAL);
+
+	v = 42;
+	ck_assert_int_eq(nsb_parse_bytes("1K", 2, 0, 1023, &v), -ERANGE);
+	ck_assert_int_eq(nsb_parse_bytes("1024", 4, 0, 1023, &v), -ERANGE);
+	ck_assert_uint_eq(v, 42);
+	ck_assert_int_eq(nsb_parse_bytes("1K", 2, 0, 1024, &v), 0);
+	ck_assert_uint_eq(v, 1024);
+	ck_assert_int_eq(nsb_parse_bytes("3K", 2, 0, 3 * 1024 + 1023, &v), 0);
+	ck_assert_int_eq(nsb_parse_bytes("4K", 2, 0, 3 * 1024 + 1023, &v), -ERANGE);
+
+	ck_assert_int_eq(nsb_parse_bytes("0x1f", 4, NSB_BYTES_C_BASES, UINT64_MAX, &v), 0);
+	ck_assert_uint_eq(v, 31);
+	ck_assert_int_eq(nsb_parse_bytes("017", 3, NSB_BYTES_C_BASES, UINT64_MAX, &v), 0);
+	ck_assert_uint_eq(v, 15);
+	ck_assert_int_eq(nsb_parse_bytes("017", 3, 0, UINT64_MAX, &v), 0);
+	ck_assert_uint_eq(v, 17);
+	ck_assert_int_eq(nsb_parse_bytes("0x1f", 4, 0, UINT64_MAX, &v), -EINVAL);
+	ck_assert_int_eq(
+	        nsb_parse_bytes("0xffffffffffffffff", 18, NSB_BYTES_C_BASES, UINT64_MAX, &v), 0);
+	ck_assert_uint_eq(v, UINT64_MAX);
+	ck_assert_int_eq(
+	        nsb_parse_bytes("0x10000000000000000", 19, NSB_BYTES_C_BASES, UINT64_MAX, &v),
+	        -ERANGE);
+	/* "0" then a unit is a decimal zero, not an octal prefix. */
+	ck_assert_int_eq(nsb_parse_bytes("0K", 2, NSB_BYTES_C_BASES, UINT64_MAX, &v), 0);
+	ck_assert_uint_eq(v, 0);
+}
+END_TEST
+
 static Suite *numparse_suite(void)
 {
 	Suite *s = suite_create("numparse");
@@ -191,6 +347,8 @@ static Suite *numparse_suite(void)
 	tcase_add_test(tc, test_id);
 	tcase_add_test(tc, test_mode);
 	tcase_add_test(tc, test_size);
+	tcase_add_test(tc, test_bytes);
+	tcase_add_test(tc, test_bytes_len_max_flags);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -237,7 +237,7 @@ END_TEST
 
 START_TEST(test_unknown_name_debug)
 {
-	nsb_log_set_max_level(NSB_LOG_DEBUG);
+	nsb_log_set_verbose(true);
 	ck_assert_int_eq(compile("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
 	                         "[{\"names\": [\"getppid\", \"no_such_call\"], \"action\": "
 	                         "\"SCMP_ACT_ERRNO\"}]}"),

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Seccomp: a small policy language compiled with libseccomp, the built-in
- * profiles written in that language, raw BPF read from an fd, and the one
- * call that installs a program. docs/seccomp.md is the reference for the
- * language and explains every profile rule. */
+/* The seccomp policy language (docs/seccomp.md): a policy file or text is
+ * parsed line by line and compiled with libseccomp (loaded on first use,
+ * seccomp-lib.h) into one classic-BPF program for the native ABI. Nothing
+ * is installed here. */
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -16,227 +15,21 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
-#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <linux/seccomp.h>
 
 #include "seccomp-lib.h"
 
 #include "log.h"
 #include "nsb-seccomp.h"
+#include "seccomp-syscalls.h"
 #include "util.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
-
-void nsb_bpf_free(struct nsb_bpf *prog)
-{
-	if (!prog)
-		return;
-	free(prog->insns);
-	prog->insns = NULL;
-	prog->len = 0;
-}
-
-int nsb_seccomp_install(const struct nsb_bpf *prog)
-{
-	struct sock_fprog fprog;
-
-	if (!prog || !prog->insns || prog->len == 0 || prog->len > BPF_MAXINSNS)
-		return -EINVAL;
-	fprog.len = (unsigned short)prog->len;
-	fprog.filter = prog->insns;
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) < 0)
-		return -errno;
-	return 0;
-}
-
-int nsb_seccomp_read_bpf_fd(int fd, struct nsb_bpf *ret)
-{
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0;
-	int r;
-
-	r = nsb_read_all(fd, BPF_MAXINSNS * sizeof(struct sock_filter), &buf, &len);
-	if (r == -E2BIG) {
-		nsb_err("seccomp program on fd %d is longer than %d instructions", fd,
-		        BPF_MAXINSNS);
-		return r;
-	}
-	if (r < 0)
-		return nsb_log_errno(r, "cannot read seccomp program from fd %d", fd);
-	if (len % sizeof(struct sock_filter) != 0) {
-		nsb_err("Invalid seccomp data, must be multiple of 8");
-		return -EINVAL;
-	}
-	if (len == 0) {
-		nsb_err("seccomp program on fd %d is empty", fd);
-		return -EINVAL;
-	}
-	/* malloc's alignment suits struct sock_filter. */
-	ret->insns = (struct sock_filter *)(void *)TAKE_PTR(buf);
-	ret->len = len / sizeof(struct sock_filter);
-	return 0;
-}
-
-/* --- built-in profiles -------------------------------------------------------
- * Written in the policy language and compiled by the same parser, so this
- * text is the profile. docs/seccomp.md explains each rule at more length and
- * a unit test checks that it quotes every rule line below. */
-
-enum {
-	SEC_ALWAYS = 0,
-	SEC_USERNS = 1 << 0, /* lifted by "+userns" */
-	SEC_DEBUG = 1 << 1,  /* lifted by the "devel" profile */
-};
-
-static const struct profile_section {
-	unsigned kind;
-	const char *text;
-} profile_sections[] = {
-        {SEC_ALWAYS, "# Syscalls of other ABIs (x32, i386 on x86_64) kill the process: the\n"
-                     "# filter knows only the native ABI, so they cannot route around it.\n"
-                     "default allow\n"},
-        {SEC_ALWAYS,
-         "\n# Terminal input injection: TIOCSTI queues bytes as if typed, so a program\n"
-         "# sharing the caller's terminal could type into the shell behind it\n"
-         "# (CVE-2017-5226). The kernel reads the command as a 32-bit int: the mask\n"
-         "# makes 0x100005412 match too (CVE-2019-10063).\n"
-         "ioctl errno EPERM arg1 & 0xffffffff == TIOCSTI\n"
-         "# TIOCLINUX pastes a virtual console's selection: the same attack\n"
-         "# (CVE-2023-1523).\n"
-         "ioctl errno EPERM arg1 & 0xffffffff == TIOCLINUX\n"},
-        {SEC_USERNS, "\n# New user namespaces: their creator holds every capability inside, which\n"
-                     "# opens kernel code otherwise reserved to root (CVE-2022-0185,\n"
-                     "# CVE-2023-32233). Only the CLONE_NEWUSER bit is tested.\n"
-                     "clone errno EPERM arg0 & CLONE_NEWUSER == CLONE_NEWUSER\n"
-                     "unshare errno EPERM arg0 & CLONE_NEWUSER == CLONE_NEWUSER\n"
-                     "# clone3 passes its flags in memory, out of seccomp's sight. ENOSYS makes\n"
-                     "# the C library fall back to clone, as on kernels before 5.3.\n"
-                     "clone3 errno ENOSYS\n"},
-        {SEC_USERNS, "\n# The mount family: mounts made inside the sandbox are not locked, so\n"
-                     "# CAP_SYS_ADMIN there could unmount a --tmpfs hiding a host directory or\n"
-                     "# make a read-only bind writable.\n"
-                     "mount errno EPERM\n"
-                     "?umount errno EPERM\n"
-                     "umount2 errno EPERM\n"
-                     "pivot_root errno EPERM\n"
-                     "open_tree errno EPERM\n"
-                     "move_mount errno EPERM\n"
-                     "fsopen errno EPERM\n"
-                     "fsconfig errno EPERM\n"
-                     "fsmount errno EPERM\n"
-                     "fspick errno EPERM\n"
-                     "mount_setattr errno EPERM\n"},
-        {SEC_ALWAYS,
-         "\n# The kernel keyring: the session keyring is inherited from the caller and\n"
-         "# may hold its secrets. ENOSYS, as without CONFIG_KEYS, lets programs fall\n"
-         "# back to other storage.\n"
-         "add_key errno ENOSYS\n"
-         "keyctl errno ENOSYS\n"
-         "request_key errno ENOSYS\n"},
-        {SEC_DEBUG,
-         "\n# Tracing other processes: every process in the sandbox has the same uid,\n"
-         "# so any could take over any other. PTRACE_TRACEME only offers the caller\n"
-         "# to its parent.\n"
-         "ptrace errno EPERM arg0 != PTRACE_TRACEME\n"
-         "process_vm_readv errno EPERM\n"
-         "process_vm_writev errno EPERM\n"
-         "pidfd_getfd errno EPERM\n"
-         "# Performance counters: a large attack surface (CVE-2013-2094) and a view\n"
-         "# of other processes and of the kernel.\n"
-         "perf_event_open errno EPERM\n"
-         "# Personality flags that weaken what runs next (ADDR_NO_RANDOMIZE,\n"
-         "# READ_IMPLIES_EXEC, MMAP_PAGE_ZERO survive execve). Allowed: PER_LINUX,\n"
-         "# PER_LINUX32 and the query 0xffffffff.\n"
-         "personality errno EPERM arg0 != PER_LINUX arg0 != PER_LINUX32 arg0 != 0xffffffff\n"},
-        {SEC_ALWAYS, "\n# Replacing the kernel or loading modules: never needed in a sandbox.\n"
-                     "kexec_load errno EPERM\n"
-                     "?kexec_file_load errno EPERM\n"
-                     "init_module errno EPERM\n"
-                     "finit_module errno EPERM\n"
-                     "delete_module errno EPERM\n"
-                     "# BPF: the verifier is a steady source of privilege escalations\n"
-                     "# (CVE-2021-3490).\n"
-                     "bpf errno EPERM\n"
-                     "# userfaultfd lets a program stall the kernel at a page fault of its\n"
-                     "# choice, the usual way to win races in kernel exploits.\n"
-                     "userfaultfd errno EPERM\n"},
-};
-
-static const struct profile_base {
-	const char *name;
-	unsigned lifted;
-} profile_bases[] = {
-        {"default", 0},
-        {"devel", SEC_DEBUG},
-};
-
-/* "default", "devel", each optionally with "+userns": 0 or -EINVAL. */
-static int profile_lookup(const char *name, unsigned *ret_lifted)
-{
-	const char *plus;
-	size_t n, i;
-	unsigned lifted = 0;
-
-	if (!name)
-		return -EINVAL;
-	plus = strchr(name, '+');
-	n = plus ? (size_t)(plus - name) : strlen(name);
-	if (plus) {
-		if (strcmp(plus + 1, "userns") != 0)
-			return -EINVAL;
-		lifted |= SEC_USERNS;
-	}
-	for (i = 0; i < NSB_ELEMENTSOF(profile_bases); i++)
-		if (strlen(profile_bases[i].name) == n &&
-		    strncmp(profile_bases[i].name, name, n) == 0) {
-			*ret_lifted = lifted | profile_bases[i].lifted;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-int nsb_seccomp_profile_text(const char *name, char **ret)
-{
-	_cleanup_free_ char *text = NULL;
-	unsigned lifted;
-	size_t len = 0, i;
-	int r;
-
-	r = profile_lookup(name, &lifted);
-	if (r < 0)
-		return r;
-	len = strlen("# nsbox seccomp profile \n") + strlen(name);
-	for (i = 0; i < NSB_ELEMENTSOF(profile_sections); i++)
-		len += strlen(profile_sections[i].text);
-	text = malloc(len + 1);
-	if (!text)
-		return -ENOMEM;
-	snprintf(text, len + 1, "# nsbox seccomp profile %s\n", name);
-	for (i = 0; i < NSB_ELEMENTSOF(profile_sections); i++)
-		if (!(profile_sections[i].kind & lifted))
-			strcat(text, profile_sections[i].text);
-	*ret = TAKE_PTR(text);
-	return 0;
-}
-
-static int profile_text_or_log(const char *name, char **ret)
-{
-	int r = nsb_seccomp_profile_text(name, ret);
-
-	if (r == -EINVAL)
-		nsb_err("unknown seccomp profile '%s' (known: default, devel; add +userns to "
-		        "either to allow user namespaces)",
-		        name ? name : "");
-	else if (r < 0)
-		nsb_log_errno(r, "cannot build seccomp profile '%s'", name);
-	return r;
-}
 
 int nsb_seccomp_compile_policy_file(const char *path, struct nsb_bpf *ret)
 {
@@ -268,18 +61,6 @@ int nsb_seccomp_compile_policy_file(const char *path, struct nsb_bpf *ret)
 int nsb_seccomp_compile_policy(const char *path, const char *text, struct nsb_bpf *ret)
 {
 	nsb_err("cannot compile seccomp policy '%s': nsbox was built without libseccomp", path);
-	return -EOPNOTSUPP;
-}
-
-int nsb_seccomp_compile_profile(const char *name, struct nsb_bpf *ret)
-{
-	_cleanup_free_ char *text = NULL;
-	int r;
-
-	r = profile_text_or_log(name, &text);
-	if (r < 0)
-		return r;
-	nsb_err("cannot compile seccomp profile '%s': nsbox was built without libseccomp", name);
 	return -EOPNOTSUPP;
 }
 
@@ -884,8 +665,8 @@ static int add_rule(struct policy *p, const struct rule *r)
 }
 
 /* SYSCALL ACTION [CONDITION]... ; a '?' before SYSCALL skips the rule when
- * the syscall does not exist on this architecture (or is unknown to this
- * libseccomp). */
+ * the syscall does not exist on this architecture (or is unknown to both
+ * this libseccomp and nsbox). */
 static int parse_rule(struct policy *p, char **w, size_t n)
 {
 	struct rule r = {.name_word = w[0]};
@@ -901,6 +682,10 @@ static int parse_rule(struct policy *p, char **w, size_t n)
 			return perr(p, -EINVAL, "missing system call name after", w[0]);
 	}
 	r.nr = sym_seccomp_syscall_resolve_name(name);
+	/* A call newer than this libseccomp: nsbox's own list has its number
+	 * (libseccomp takes rules for numbers it cannot name). */
+	if (r.nr == __NR_SCMP_ERROR && nsb_syscall_by_name(nsb_syscall_arch_native(), name) >= 0)
+		r.nr = nsb_syscall_by_name(nsb_syscall_arch_native(), name);
 	if (r.nr == __NR_SCMP_ERROR && !optional)
 		return perr(p, -EINVAL, "unknown system call", w[0]);
 	if (r.nr < 0 && r.nr != __NR_SCMP_ERROR && !optional)
@@ -1056,19 +841,6 @@ int nsb_seccomp_compile_policy(const char *path, const char *text, struct nsb_bp
 	if (r < 0)
 		return r;
 	return export_bpf(p, ret);
-}
-
-int nsb_seccomp_compile_profile(const char *name, struct nsb_bpf *ret)
-{
-	_cleanup_free_ char *text = NULL;
-	char path[64];
-	int r;
-
-	r = profile_text_or_log(name, &text);
-	if (r < 0)
-		return r;
-	snprintf(path, sizeof(path), "<profile %s>", name);
-	return nsb_seccomp_compile_policy(path, text, ret);
 }
 
 #endif /* HAVE_LIBSECCOMP */

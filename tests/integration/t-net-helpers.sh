@@ -1,0 +1,354 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# pasta and slirp4netns end to end, without nsbox's launch path: a "sandbox"
+# (unshare --user --net --mount, its /etc/resolv.conf the one nsbox
+# generates) gets its network from src/net-helper.c through
+# tests/helpers/net-try; the nftables policy of src/net-rules.c is installed
+# in its namespace with src/net-nft.c. Everything runs in the guarded
+# namespace of netlib.sh and only reaches servers this script starts on
+# 127.0.0.1 (and its uplink's own address, also local).
+#
+# For each helper:
+#   host loopback on: TCP, UDP and DNS (through the helper's forwarder, to
+#   a test resolver) reach the servers; a forwarded host port reaches a
+#   server inside;
+#   host loopback off: the host's loopback servers are out of reach;
+#   a policy allowing dns, one TCP port and one UDP port: those work, a
+#   second TCP port is refused at once (reset), a second UDP port too
+#   (ICMP), the sandbox's own loopback works, and a process without
+#   CAP_NET_ADMIN cannot remove the rules;
+#   the helper is gone after a stop, and when its starter is SIGKILLed;
+#   the time from start to ready (diag; the report quotes it).
+. "${0%/*}/netlib.sh"
+. "${0%/*}/lib.sh"
+
+NET_TRY=${NSBOX_NET_TRY:-}
+
+need() {
+	# need DESC CMD...: true if every CMD exists; else skip DESC (a
+	# failure under NSBOX_MUST_WORK=1).
+	_n_desc=$1
+	shift
+	for _n in "$@"; do
+		if [ "$_n" = net-try ]; then
+			[ -n "$NET_TRY" ] && [ -x "$NET_TRY" ] && continue
+		else
+			net_have "$_n" && continue
+		fi
+		if [ "${NSBOX_MUST_WORK:-0}" = 1 ]; then
+			not_ok "$_n_desc: $_n is missing (NSBOX_MUST_WORK=1)"
+		else
+			skip "$_n_desc" "$_n is missing"
+		fi
+		return 1
+	done
+}
+
+if ! need "network helpers" net-try python3 nsenter; then
+	done_testing
+	exit
+fi
+
+# --- the host side: TCP, UDP and DNS servers ----------------------------------------------
+
+cat >"$T/srv.py" <<'EOF'
+# Servers on 127.0.0.1 (ephemeral ports, written to argv[1]) and a DNS
+# resolver on 127.0.0.1:53 and 192.0.2.2:53 answering A 192.0.2.77 for
+# *.nsbox.test. Every request is logged to argv[2]. Ends after 300 s.
+import select, socket, struct, sys, time
+log = open(sys.argv[2], "a", buffering=1)
+def sock(kind, addr, port):
+    s = socket.socket(socket.AF_INET, kind)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    if kind == socket.SOCK_STREAM:
+        s.listen(16)
+    return s
+tcp = {name: sock(socket.SOCK_STREAM, "127.0.0.1", 0) for name in ("tcp_ok", "tcp_no")}
+udp = {name: sock(socket.SOCK_DGRAM, "127.0.0.1", 0) for name in ("udp_ok", "udp_no")}
+dns = [sock(socket.SOCK_DGRAM, a, 53) for a in ("127.0.0.1", "192.0.2.2")]
+ports = {n: s.getsockname()[1] for n, s in list(tcp.items()) + list(udp.items())}
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(" ".join("%s=%d" % kv for kv in ports.items()) + "\n")
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+def answer(q):
+    i = 12
+    while q[i]:
+        i += q[i] + 1
+    name = q[12:i]
+    qtype = struct.unpack("!H", q[i + 1:i + 3])[0]
+    ok = name.endswith(b"\x05nsbox\x04test") and qtype == 1
+    hdr = q[:2] + struct.pack("!HHHHH", 0x8180 if ok else 0x8183, 1, 1 if ok else 0, 0, 0)
+    rr = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton("192.0.2.77")
+    return hdr + q[12:i + 5] + (rr if ok else b"")
+end = time.time() + 300
+socks = list(tcp.values()) + list(udp.values()) + dns
+while time.time() < end:
+    for s in select.select(socks, [], [], 1)[0]:
+        if s in dns:
+            q, a = s.recvfrom(512)
+            log.write("dns %s\n" % s.getsockname()[0])
+            s.sendto(answer(q), a)
+        elif s.type == socket.SOCK_STREAM:
+            c, a = s.accept()
+            name = [n for n, x in tcp.items() if x is s][0]
+            log.write("%s from %s\n" % (name, a[0]))
+            c.sendall(("hello-%s\n" % name).encode())
+            c.close()
+        else:
+            d, a = s.recvfrom(512)
+            name = [n for n, x in udp.items() if x is s][0]
+            log.write("%s from %s\n" % (name, a[0]))
+            s.sendto(d, a)
+EOF
+
+# The client inside: one check per call, one line "RESULT MS".
+cat >"$T/cli.py" <<'EOF'
+import errno, socket, sys, time
+what = sys.argv[1]
+t0 = time.monotonic()
+names = {errno.ECONNREFUSED: "refused", errno.EHOSTUNREACH: "unreachable",
+         errno.ENETUNREACH: "unreachable", errno.EPERM: "denied", errno.EACCES: "denied"}
+def run():
+    if what == "dns":
+        return socket.getaddrinfo(sys.argv[2], 80, socket.AF_INET)[0][4][0]
+    if what == "lo":
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(1)
+        c = socket.create_connection(srv.getsockname(), timeout=3)
+        srv.accept()[0].sendall(b"x")
+        return "ok" if c.recv(1) == b"x" else "bad"
+    addr, port = sys.argv[2], int(sys.argv[3])
+    if what == "tcp":
+        c = socket.create_connection((addr, port), timeout=3)
+        return c.makefile().readline().strip() or "empty"
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(3)
+    s.connect((addr, port))
+    s.send(b"ping")
+    return "echo" if s.recv(16) == b"ping" else "bad"
+try:
+    r = run()
+except socket.timeout:
+    r = "timeout"
+except socket.gaierror as e:
+    r = "gaierror"
+except OSError as e:
+    r = names.get(e.errno, errno.errorcode.get(e.errno, str(e.errno)))
+print(r, int((time.monotonic() - t0) * 1000))
+EOF
+
+env NSBOX_TEST_CHILD="$NSBOX_TEST_MARK" python3 "$T/srv.py" "$T/ports" "$T/srv.log" \
+	>"$T/srv.out" 2>&1 &
+srv_pid=$!
+if ! wait_until 10 test -s "$T/ports"; then
+	not_ok "the test servers start"
+	diag "$(cat "$T/srv.out" 2>/dev/null)"
+	done_testing
+	exit
+fi
+ok "the test servers start"
+eval "$(cat "$T/ports")"
+
+# --- one helper ----------------------------------------------------------------------------
+
+# Inside the sandbox (its namespaces, no capability, like COMMAND).
+inside() {
+	nsenter -t "$sb" -U -n -m --preserve-credentials \
+		setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all "$@"
+}
+
+# result LINE DESC WANT [MAX_MS]: the first word of a cli.py line is WANT
+# (one of a |-separated list) and took at most MAX_MS.
+result() {
+	_r_got=${1%% *}
+	_r_ms=${1##* }
+	case "|$3|" in
+	*"|$_r_got|"*)
+		if [ -n "${4:-}" ] && [ "$_r_ms" -gt "$4" ]; then
+			not_ok "$2 (took $_r_ms ms, more than $4)"
+		else
+			ok "$2 ($_r_got, $_r_ms ms)"
+		fi
+		;;
+	*) not_ok "$2 (got '$1', wanted $3)" ;;
+	esac
+}
+
+# The lines of the server log added since mark_log.
+mark_log() { _log_mark=$(wc -l <"$T/srv.log" 2>/dev/null || echo 0); }
+new_log() { tail -n +"$((_log_mark + 1))" "$T/srv.log" 2>/dev/null; }
+
+helper_case() {
+	mode=$1
+	if [ "$mode" = pasta ]; then
+		gw=$NET_GATEWAY4
+	else
+		gw=10.0.2.2
+	fi
+	need "$mode" "$mode" || return 0
+
+	# The sandbox: its resolv.conf is the one nsbox generates.
+	run_cmd "$NET_TRY" resolv "$mode" /etc/resolv.conf
+	printf '%s\n' "$out" >"$T/resolv.$mode"
+	expect "$mode: the sandbox's resolv.conf names the helper's forwarder" status 0 \
+		out_match "^nameserver $(nsb_dns4 "$mode")\$"
+	rm -f "$T/sb.ready"
+	NSBOX_TEST_CHILD=$NSBOX_TEST_MARK unshare --user --map-root-user --net --mount sh -c \
+		'mount --bind "$1" /etc/resolv.conf && touch "$2" && exec sleep 120' \
+		sh "$T/resolv.$mode" "$T/sb.ready" &
+	sb=$!
+	if ! wait_until 5 test -e "$T/sb.ready"; then
+		not_ok "$mode: the sandbox starts"
+		return 0
+	fi
+	rm -f "$T/inside-port"
+	# A server inside for --net-forward (on every address: slirp4netns
+	# delivers to the sandbox's tap address).
+	inside python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("0.0.0.0", 0)); s.listen(4)
+print(s.getsockname()[1], flush=True)
+sys.stdout.close()
+end = time.time() + 120
+while time.time() < end:
+    c = s.accept()[0]; c.sendall(b"hello-inside\n"); c.close()
+' >"$T/inside-port" 2>"$T/inside-port.err" &
+	in_srv=$!
+	wait_until 5 test -s "$T/inside-port"
+	in_port=$(cat "$T/inside-port")
+	[ -n "$in_port" ] || diag "$mode: the server inside did not start: $(cat "$T/inside-port.err")"
+	fwd_port=$((20000 + $$ % 20000))
+
+	# 1. Host loopback on, a forward, no policy.
+	cat >"$T/phase1.sh" <<EOF
+for c in "dns x.nsbox.test" "tcp $gw $tcp_ok" "tcp $gw $tcp_no" "udp $gw $udp_ok" "lo"; do
+	nsenter -t $sb -U -n -m --preserve-credentials setpriv --inh-caps=-all --ambient-caps=-all \
+		--bounding-set=-all python3 "$T/cli.py" \$c
+done
+python3 -c '
+import socket
+c = socket.create_connection(("127.0.0.1", $fwd_port), timeout=3)
+print(c.makefile().readline().strip() or "empty", 0)'
+EOF
+	mark_log
+	run_cmd "$NET_TRY" start "$mode" "$sb" --host-loopback --forward "tcp:$fwd_port:$in_port" \
+		-- sh "$T/phase1.sh"
+	expect "$mode: starts, runs the command, stops (host loopback on)" status 0 \
+		err_match '^ready-us [0-9]+$'
+	set -- $(printf '%s\n' "$out" | tr ' ' '@')
+	result "$(echo "${1:-}" | tr @ ' ')" "$mode: DNS through the forwarder to the test resolver" 192.0.2.77
+	result "$(echo "${2:-}" | tr @ ' ')" "$mode: TCP to the host's loopback via $gw" hello-tcp_ok
+	result "$(echo "${3:-}" | tr @ ' ')" "$mode: ... another port too (no policy yet)" hello-tcp_no
+	result "$(echo "${4:-}" | tr @ ' ')" "$mode: UDP to the host's loopback" echo
+	result "$(echo "${5:-}" | tr @ ' ')" "$mode: the sandbox's own loopback" ok
+	result "$(echo "${6:-}" | tr @ ' ')" "$mode: --net-forward: the host's 127.0.0.1:$fwd_port reaches the server inside" hello-inside
+	check "$mode: ... the host's resolver on its loopback (127.0.0.1)" \
+		sh -c "tail -n +$((_log_mark + 1)) '$T/srv.log' | grep -qx 'dns 127.0.0.1'"
+
+	# 2. Host loopback off: the same servers are out of reach.
+	mark_log
+	run_cmd "$NET_TRY" start "$mode" "$sb" -- \
+		nsenter -t "$sb" -U -n -m --preserve-credentials python3 "$T/cli.py" tcp "$gw" "$tcp_ok"
+	expect "$mode: starts with host loopback off" status 0
+	result "$(printf '%s\n' "$out" | tail -n 1)" "$mode: the host's loopback is out of reach" \
+		"refused|timeout|unreachable"
+	is "$(new_log | grep -c '^tcp_ok')" 0 "$mode: ... no connection reached the server"
+
+	# 3. The policy: dns, one TCP port, one UDP port.
+	run_cmd nsenter -t "$sb" -U -n -m --preserve-credentials \
+		"$NET_TRY" apply "$mode" dns "tcp:$gw:$tcp_ok" "udp:$gw:$udp_ok"
+	expect "$mode: the policy installs in the sandbox's namespace" status 0 err ""
+	cat >"$T/phase3.sh" <<EOF
+for c in "tcp $gw $tcp_ok" "tcp $gw $tcp_no" "udp $gw $udp_ok" "udp $gw $udp_no" "dns y.nsbox.test" "lo"; do
+	nsenter -t $sb -U -n -m --preserve-credentials setpriv --inh-caps=-all --ambient-caps=-all \
+		--bounding-set=-all python3 "$T/cli.py" \$c
+done
+EOF
+	mark_log
+	run_cmd "$NET_TRY" start "$mode" "$sb" --host-loopback -- sh "$T/phase3.sh"
+	expect "$mode: starts under the policy" status 0
+	set -- $(printf '%s\n' "$out" | tr ' ' '@')
+	result "$(echo "${1:-}" | tr @ ' ')" "$mode policy: the allowed TCP port works" hello-tcp_ok
+	result "$(echo "${2:-}" | tr @ ' ')" "$mode policy: another TCP port is refused at once (reset)" refused 1000
+	result "$(echo "${3:-}" | tr @ ' ')" "$mode policy: the allowed UDP port works" echo
+	result "$(echo "${4:-}" | tr @ ' ')" "$mode policy: another UDP port is refused at once" \
+		"unreachable|denied|refused" 1000
+	result "$(echo "${5:-}" | tr @ ' ')" "$mode policy: 'dns' lets names resolve" 192.0.2.77
+	result "$(echo "${6:-}" | tr @ ' ')" "$mode policy: the sandbox's own loopback works" ok
+	is "$(new_log | grep -c '^tcp_no')" 0 "$mode policy: ... the refused port never saw a connection"
+
+	run_cmd nsenter -t "$sb" -U -n -m --preserve-credentials \
+		setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all nft flush ruleset
+	expect "$mode policy: without CAP_NET_ADMIN the rules cannot be flushed" status_not 0
+	run_cmd nsenter -t "$sb" -U -n -m --preserve-credentials "$NET_TRY" list
+	expect "$mode policy: ... they are still there" status 0 out_has "table inet nsbox"
+
+	# 4. Start-to-ready time, five times.
+	times=
+	for _i in 1 2 3 4 5; do
+		run_cmd "$NET_TRY" start "$mode" "$sb" -- true
+		times="$times $(sed -n 's/^ready-us //p' "$T/err")"
+	done
+	diag "$mode: start to ready (us):$times"
+
+	# 5. The starter SIGKILLed: the helper goes too.
+	km="$NSBOX_TEST_MARK-$mode"
+	env NSBOX_TEST_CHILD="$NSBOX_TEST_MARK" NSBOX_NET_KILLME="$km" \
+		"$NET_TRY" start "$mode" "$sb" -- sleep 60 2>"$T/kill.err" &
+	starter=$!
+	if wait_until 10 grep -q '^ready-us' "$T/kill.err"; then
+		before=$(killme_left | tr '\n' ' ')
+		kill -KILL "$starter"
+		wait "$starter" 2>/dev/null
+		if wait_until 5 no_killme_left; then
+			ok "$mode: SIGKILL of the starter ends the helper (before: $before)"
+		else
+			not_ok "$mode: SIGKILL of the starter ends the helper"
+			diag "  left: $(killme_left | tr '\n' ' ')"
+		fi
+	else
+		not_ok "$mode: SIGKILL of the starter ends the helper (never ready: $(cat "$T/kill.err"))"
+		kill -KILL "$starter" 2>/dev/null
+	fi
+	# COMMAND (sleep) outlives its starter, as it would nsbox's monitor
+	# without a pid namespace: not the helper's business.
+	for _p in $(killme_left all); do kill -KILL "${_p%% *}" 2>/dev/null; done
+
+	kill "$in_srv" 2>/dev/null
+	kill "$sb" 2>/dev/null
+	wait "$sb" 2>/dev/null
+}
+
+# killme_left [all]: "PID COMM" of the processes started for the kill
+# test ($km in their environment), except COMMAND (sleep) unless "all".
+killme_left() {
+	for _f in $(grep -l -s -a -F "NSBOX_NET_KILLME=$km" /proc/[0-9]*/environ); do
+		_p=${_f#/proc/}
+		_p=${_p%/environ}
+		_c=$(cat "/proc/$_p/comm" 2>/dev/null) || continue
+		[ "${1:-}" != all ] && [ "$_c" = sleep ] && continue
+		echo "$_p $_c"
+	done
+}
+no_killme_left() { [ -z "$(killme_left)" ]; }
+
+# The forwarder address nsbox uses for a helper (src/net-rules.c).
+nsb_dns4() {
+	case $1 in pasta) echo 169.254.1.1 ;; *) echo 10.0.2.3 ;; esac
+}
+
+helper_case pasta
+helper_case slirp4netns
+
+# A helper that is not there: the message names the Debian package.
+run_cmd env PATH=/nonexistent "$NET_TRY" start pasta "$$" -- true
+expect "a missing pasta: the message names the package" status 1 \
+	err "nsbox: --net pasta: pasta was not found on PATH (Debian package passt)"
+run_cmd env PATH=/nonexistent "$NET_TRY" start slirp4netns "$$" -- true
+expect "a missing slirp4netns: the message names the package" status 1 \
+	err "nsbox: --net slirp4netns: slirp4netns was not found on PATH (Debian package slirp4netns)"
+
+kill "$srv_pid" 2>/dev/null
+wait 2>/dev/null
+done_testing
