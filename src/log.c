@@ -17,6 +17,9 @@ static bool log_verbose;
 static FILE *log_stream;
 /* In the sandbox's processes: errors go to the monitor over the channel. */
 static int log_forward_fd = -1;
+static int log_max_level = NSB_LOG_DEBUG;
+static void (*log_sink)(int level, const char *msg, void *data);
+static void *log_sink_data;
 
 void nsb_log_init(const char *argv0)
 {
@@ -58,12 +61,30 @@ void nsb_log_set_forward(int fd)
 	log_forward_fd = fd;
 }
 
+void nsb_log_set_max_level(int level)
+{
+	log_max_level = level;
+}
+
+int nsb_log_get_max_level(void)
+{
+	return log_max_level;
+}
+
+void nsb_log_set_sink(void (*fn)(int level, const char *msg, void *data), void *data)
+{
+	log_sink = fn;
+	log_sink_data = data;
+}
+
 static void log_va(int level, int err, const char *fmt, va_list ap)
 {
 	FILE *out = log_stream ? log_stream : stderr;
 	char msg[4096];
 	int n;
 
+	if (level > log_max_level)
+		return;
 	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (n < 0)
 		return;
@@ -76,6 +97,13 @@ static void log_va(int level, int err, const char *fmt, va_list ap)
 		/* If the monitor is gone, say it here rather than not at all. */
 		if (nsb_sync_send(log_forward_fd, NSB_SYNC_ERROR, err, text) == 0)
 			return;
+	}
+	if (log_sink) {
+		char full[4096 + 256];
+
+		snprintf(full, sizeof(full), "%s%s%s", msg, err ? ": " : "",
+		         err ? strerror(err) : "");
+		log_sink(level, full, log_sink_data);
 	}
 	/* One write per message, so lines from the monitor and the sandbox
 	 * processes do not interleave. */

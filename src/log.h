@@ -24,6 +24,12 @@ void nsb_log_set_stream(FILE *f);
  * once, by the monitor; -1 prints them again. Warnings and debug messages
  * are always printed where they happen. */
 void nsb_log_set_forward(int fd);
+/* Drop messages above level (default: none dropped). */
+void nsb_log_set_max_level(int level);
+int nsb_log_get_max_level(void);
+/* Also hand every message (without the "<prog>: " prefix, with the
+ * strerror part) to fn, e.g. nsbox-oci's --log file; NULL removes it. */
+void nsb_log_set_sink(void (*fn)(int level, const char *msg, void *data), void *data);
 
 void nsb_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Log "msg: strerror(err)" at error level and return -|err|. */

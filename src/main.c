@@ -9,11 +9,20 @@
 #include "cli.h"
 #include "launch.h"
 #include "log.h"
+#include "oci/cli.h"
 
 int main(int argc, char **argv)
 {
 	struct nsb_config cfg = {0};
 	int r, status;
+
+	/* The same binary as an OCI runtime, by its name (a symlink). */
+	if (argc > 0) {
+		const char *base = strrchr(argv[0], '/');
+
+		if (strcmp(base ? base + 1 : argv[0], "nsbox-oci") == 0)
+			return nsb_oci_main(argc, argv);
+	}
 
 	nsb_log_init(argc > 0 ? argv[0] : NULL);
 

@@ -13,7 +13,8 @@
 #                pkg-config finds them.
 # environment:
 #   FUZZ_SECONDS time per harness (default 20)
-#   FUZZ_TARGETS harnesses to run (default "cli seccomp_policy numbers net_rules")
+#   FUZZ_TARGETS harnesses to run (default "cli seccomp_policy numbers
+#                net_rules oci_config oci_seccomp")
 #   FUZZ_CC      compiler (default clang)
 #   FUZZ_FLAGS   extra libFuzzer flags, e.g. "-jobs=2" or "-runs=1000"
 #   FUZZ_KEEP=1  keep the work directory after a clean run too
@@ -22,7 +23,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 seconds=${FUZZ_SECONDS:-20}
-targets=${FUZZ_TARGETS:-"cli seccomp_policy numbers net_rules"}
+targets=${FUZZ_TARGETS:-"cli seccomp_policy numbers net_rules oci_config oci_seccomp"}
 cc=${FUZZ_CC:-clang}
 flags=${FUZZ_FLAGS:-}
 
@@ -106,6 +107,7 @@ else
 		echo "#define PACKAGE_VERSION \"${version:-0}\""
 		! have_pkg 'libseccomp >= 2.5' || echo '#define HAVE_LIBSECCOMP 1'
 		! have_pkg libselinux || echo '#define HAVE_LIBSELINUX 1'
+		! have_pkg 'json-c >= 0.15' || echo '#define HAVE_JSON_C 1'
 	} >"$config"
 fi
 
@@ -127,6 +129,10 @@ add_lib() {
 add_lib libcap cap
 if defined HAVE_LIBSECCOMP; then add_lib libseccomp seccomp; fi
 if defined HAVE_LIBSELINUX; then add_lib libselinux selinux; fi
+# json-c is loaded at run time (src/oci/json.c): its headers only.
+if defined HAVE_JSON_C && have_pkg json-c; then
+	pkg_cflags="$pkg_cflags $(pkg-config --cflags json-c)"
+fi
 
 # --- build --------------------------------------------------------------------
 # Everything but main.c goes into one archive, so a harness links exactly the
@@ -146,17 +152,21 @@ wait_jobs() {
 	done
 }
 
-# build_archive ARCHIVE FLAGS: src/*.c but main.c, compiled with FLAGS (a
-# word-split string), into ARCHIVE.
+# build_archive ARCHIVE FLAGS: src/*.c but main.c, and src/oci/*.c (objects
+# named oci_*.o: src/oci/seccomp.c is not src/seccomp.c), compiled with
+# FLAGS (a word-split string), into ARCHIVE.
 build_archive() {
 	archive=$1
 	objdir=${archive%.a}.obj
 	archive_flags=$2
 	mkdir -p "$objdir"
 	set --
-	for f in "$top"/src/*.c; do
+	for f in "$top"/src/*.c "$top"/src/oci/*.c; do
 		[ "${f##*/}" = main.c ] && continue
-		o=$objdir/$(basename "$f" .c).o
+		case $f in
+		*/src/oci/*) o=$objdir/oci_$(basename "$f" .c).o ;;
+		*) o=$objdir/$(basename "$f" .c).o ;;
+		esac
 		# shellcheck disable=SC2086
 		$cc $archive_flags -c "$f" -o "$o" >"$o.log" 2>&1 &
 		set -- "$@" "$!:$o"
@@ -177,10 +187,16 @@ fi
 
 run_targets=
 for t in $targets; do
-	if [ "$t" = seccomp_policy ] && ! defined HAVE_LIBSECCOMP; then
-		echo "fuzz: skipping fuzz_seccomp_policy: built without libseccomp"
+	if { [ "$t" = seccomp_policy ] || [ "$t" = oci_seccomp ]; } && ! defined HAVE_LIBSECCOMP; then
+		echo "fuzz: skipping fuzz_$t: built without libseccomp"
 		continue
 	fi
+	case $t in oci_*)
+		if ! defined HAVE_JSON_C; then
+			echo "fuzz: skipping fuzz_$t: built without json-c"
+			continue
+		fi ;;
+	esac
 	# shellcheck disable=SC2086
 	$cc $cflags -fsanitize=fuzzer -Wall -Wextra -Wno-unused-parameter \
 		"$here/fuzz_$t.c" "$work/libnsbfuzz.a" $libs -o "$work/fuzz_$t" \
@@ -207,7 +223,8 @@ done
 	grep -ho '"--[a-z0-9-]*"' "$top/src/cli.c" "$top/src/ops.c" | sort -u
 	cat "$here/cli.dict"
 } >"$work/cli.dict"
-cp "$here/seccomp_policy.dict" "$here/numbers.dict" "$here/net_rules.dict" "$work/"
+cp "$here/seccomp_policy.dict" "$here/numbers.dict" "$here/net_rules.dict" \
+	"$here/oci_config.dict" "$here/oci_seccomp.dict" "$work/"
 
 # --- run ----------------------------------------------------------------------
 # A report's first lines: from the sanitizer's or libFuzzer's error line on.
@@ -224,7 +241,7 @@ show_coverage() {
 		echo "  (the coverage replay failed: $work/fuzz_$1.cov.run.log)"
 	"$profdata" merge -o "${prof%.profraw}.profdata" "$prof" &&
 		"$llvm_cov" report "$work/fuzz_$1.cov" -instr-profile="${prof%.profraw}.profdata" \
-			"$top"/src/*.c | awk 'NR <= 2 || /^TOTAL/ || $7 != "0.00%"' |
+			"$top"/src/*.c "$top"/src/oci/*.c | awk 'NR <= 2 || /^TOTAL/ || $7 != "0.00%"' |
 		sed 's/^/    /'
 }
 
@@ -238,9 +255,14 @@ for t in $run_targets; do
 	case $t in
 	numbers) max_len=256 ;;
 	net_rules) max_len=1024 ;;
+	oci_config) max_len=16384 ;;
 	# The suppression in lsan.supp needs stacks that go through
 	# libseccomp, which has no frame pointers.
 	seccomp_policy) ASAN_OPTIONS=$asan_options:fast_unwind_on_malloc=0 ;;
+	oci_seccomp)
+		max_len=16384
+		ASAN_OPTIONS=$asan_options:fast_unwind_on_malloc=0
+		;;
 	esac
 	export ASAN_OPTIONS
 	corpus=$work/corpus/$t
