@@ -57,10 +57,10 @@ ms=$((($(date +%s%N) - start) / 1000000))
 after=$(net_leaked)
 case $got in refused | unreachable | denied) ok "TCP to 192.0.2.1 is refused ($got)" ;; *) not_ok "TCP to 192.0.2.1 is refused (got $got)" ;; esac
 check "... at once (${ms} ms)" [ "$ms" -lt 2000 ]
+# Reading the counters needs CAP_NET_ADMIN: the user run (which has none)
+# proves the refusal, the root run the counting.
 counted() {
-	if [ "$before" = unknown ]; then
-		skip "... and counted" "reading counters needs CAP_NET_ADMIN (checked in the root run)"
-	else
+	if [ "$before" != unknown ]; then
 		check "... and counted ($before -> $after)" [ "$after" -gt "$before" ]
 	fi
 }
