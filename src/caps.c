@@ -99,7 +99,7 @@ int nsb_caps_unexpected(void)
 	return perm != 0;
 }
 
-static int cut_bounding(uint64_t keep)
+int nsb_caps_cut_bounding(uint64_t keep)
 {
 	for (int c = 0; c <= nsb_caps_last(); c++) {
 		if (keep & (UINT64_C(1) << c))
@@ -123,11 +123,26 @@ int nsb_caps_set(uint64_t bounding, uint64_t permitted, uint64_t effective)
 {
 	int r;
 
-	r = cut_bounding(bounding);
+	r = nsb_caps_cut_bounding(bounding);
 	if (r == 0)
 		r = clear_ambient();
 	if (r == 0)
 		r = capset3(effective, permitted, 0);
+	return r;
+}
+
+int nsb_caps_set_sets(uint64_t effective, uint64_t permitted, uint64_t inheritable,
+                      uint64_t ambient)
+{
+	int r;
+
+	r = clear_ambient();
+	if (r == 0)
+		r = capset3(effective, permitted, inheritable);
+	for (int c = 0; r == 0 && c <= nsb_caps_last(); c++)
+		if ((ambient & (UINT64_C(1) << c)) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+			r = -errno;
 	return r;
 }
 
@@ -140,7 +155,7 @@ int nsb_caps_keep(uint64_t keep)
 {
 	int r;
 
-	r = cut_bounding(keep);
+	r = nsb_caps_cut_bounding(keep);
 	if (r == 0)
 		r = clear_ambient();
 	if (r == 0)

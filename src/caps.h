@@ -31,6 +31,15 @@ int nsb_caps_unexpected(void);
  * permitted and effective (inheritable becomes empty). 0 or -errno. */
 int nsb_caps_set(uint64_t bounding, uint64_t permitted, uint64_t effective);
 
+/* Cut the bounding set down to keep (capabilities this kernel does not
+ * know are skipped). 0 or -errno. */
+int nsb_caps_cut_bounding(uint64_t keep);
+
+/* Set the effective, permitted and inheritable sets, and make the ambient
+ * set exactly ambient. 0 or -errno. */
+int nsb_caps_set_sets(uint64_t effective, uint64_t permitted, uint64_t inheritable,
+                      uint64_t ambient);
+
 /* Drop every capability: bounding, ambient, inheritable, permitted,
  * effective. 0 or -errno. */
 int nsb_caps_drop_all(void);

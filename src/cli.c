@@ -389,6 +389,9 @@ static void build_options(void)
 	for (int k = 0; k < _NSB_OP_MAX; k++) {
 		const struct nsb_op_kind_info *info = nsb_op_kind_info((enum nsb_op_kind)k);
 
+		/* The OCI face's kinds have no option. */
+		if (!info->name)
+			continue;
 		for (int t = 0; t < 2; t++) {
 			struct cli_option *o;
 

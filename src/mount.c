@@ -33,6 +33,19 @@ int nsb_mount_setattr(int fd, unsigned attrs, bool recursive)
 	return 0;
 }
 
+int nsb_mount_setattr_full(int fd, unsigned set, unsigned clear, unsigned long propagation,
+                           bool recursive)
+{
+	struct mount_attr attr = {.attr_set = set, .attr_clr = clear, .propagation = propagation};
+
+	if (!set && !clear && !propagation)
+		return 0;
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+	                  sizeof(attr)) < 0)
+		return -errno;
+	return 0;
+}
+
 int nsb_mount_move(int mntfd, int destfd)
 {
 	if (move_mount(mntfd, "", destfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <

@@ -16,6 +16,12 @@ int nsb_mount_clone(int dirfd, const char *path, bool recursive);
  * when recursive. 0 or -errno. */
 int nsb_mount_setattr(int fd, unsigned attrs, bool recursive);
 
+/* The full form: set and clear attributes (an atime mode in set needs
+ * MOUNT_ATTR__ATIME in clear), and change the propagation (MS_PRIVATE,
+ * MS_SLAVE, MS_SHARED or MS_UNBINDABLE; 0 leaves it). 0 or -errno. */
+int nsb_mount_setattr_full(int fd, unsigned set, unsigned clear, unsigned long propagation,
+                           bool recursive);
+
 /* Attach the detached mount mntfd on the O_PATH fd destfd. 0 or -errno. */
 int nsb_mount_move(int mntfd, int destfd);
 

@@ -38,6 +38,13 @@ enum nsb_op_kind {
 	NSB_OP_TMP_OVERLAY,  /* --tmp-overlay DEST (layers) */
 	NSB_OP_RO_OVERLAY,   /* --ro-overlay DEST (layers) */
 	NSB_OP_MASK,         /* --mask PATH, --mask-try PATH */
+	/* The OCI face's ops: no command-line option, made from config.json
+	 * by src/oci/translate.c (op->mnt / op->dev carry their details). */
+	NSB_OP_ROOTFS,     /* the bundle's root filesystem (src) bound as the new root */
+	NSB_OP_MOUNT_BIND, /* mounts[]: a bind or rbind of src with the entry's flags */
+	NSB_OP_MOUNT_FS,   /* mounts[]: a new filesystem (tmpfs, proc, sysfs, ...) */
+	NSB_OP_DEVICE,     /* linux.devices[] and the default devices: a device node */
+	NSB_OP_REMOUNT,    /* readonlyPaths, root.readonly: change DEST's mount flags */
 	_NSB_OP_MAX,
 };
 
@@ -75,6 +82,39 @@ enum {
 };
 
 #define NSB_ARGPOS_NSBOX (-2)
+/* An op made from config.json: op->opt names it ("config.json: mounts[2]"). */
+#define NSB_ARGPOS_OCI (-3)
+
+/* The details of an OCI mount op (NSB_OP_MOUNT_BIND, NSB_OP_MOUNT_FS,
+ * NSB_OP_REMOUNT). Attributes are MOUNT_ATTR_* as mount_setattr(2) takes
+ * them. */
+struct nsb_mount_spec {
+	const char *fstype; /* MOUNT_FS: "tmpfs", "proc", ... */
+	const char *data;   /* MOUNT_FS: filesystem options, "mode=755,size=64k"; or NULL */
+	unsigned attr_set, attr_clear;   /* on the top mount */
+	unsigned rattr_set, rattr_clear; /* on every mount of the tree */
+	bool set_atime;                  /* give the tree the atime mode atime */
+	unsigned atime;                  /* MOUNT_ATTR_RELATIME, _NOATIME, _STRICTATIME */
+	unsigned long propagation; /* MS_PRIVATE, MS_SLAVE, MS_SHARED, MS_UNBINDABLE; 0: as made */
+	bool recursive;            /* MOUNT_BIND: rbind; REMOUNT: a bind of DEST is recursive */
+	bool tmpcopyup;            /* MOUNT_FS tmpfs: copy what DEST held into it */
+	/* MOUNT_FS: a host path bound (recursively, with the same flags) when
+	 * the kernel refuses the new filesystem with EPERM (a sysfs in a
+	 * network namespace another user namespace owns, ...); or NULL. */
+	const char *fallback;
+};
+
+/* The details of NSB_OP_DEVICE. */
+struct nsb_dev_spec {
+	char type; /* 'c', 'b', 'u' (as 'c') or 'p' (a FIFO) */
+	unsigned major, minor;
+	mode_t mode; /* permission bits */
+	uid_t uid;
+	gid_t gid;
+	/* The host's node bound in its place where mknod is refused (in a
+	 * user namespace). */
+	const char *host_path;
+};
 
 struct nsb_op {
 	enum nsb_op_kind kind;
@@ -92,6 +132,9 @@ struct nsb_op {
 	const char *const *layers;
 	size_t n_layers;
 	const char *workdir;
+	/* The OCI face's kinds (NULL otherwise). */
+	const struct nsb_mount_spec *mnt;
+	const struct nsb_dev_spec *dev;
 };
 
 enum nsb_env_kind {

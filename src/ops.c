@@ -15,6 +15,7 @@
 #include "log.h"
 #include "mount.h"
 #include "ops.h"
+#include "ops-int.h"
 #include "overlay.h"
 #include "path.h"
 #include "util.h"
@@ -95,9 +96,7 @@ static mode_t parent_mode(const struct nsb_op *op)
 	return m;
 }
 
-/* Attach mntfd on destfd; if that covered the root itself, later ops must
- * see the new mount, so reopen the root. */
-static int attach(struct nsb_setup *s, int mntfd, int destfd)
+int nsb_ops_attach(struct nsb_setup *s, int mntfd, int destfd)
 {
 	struct stat st;
 	int r;
@@ -122,12 +121,7 @@ static int attach(struct nsb_setup *s, int mntfd, int destfd)
 /* "argument N" or "in --args data", as the parser says it. */
 static const char *op_where(const struct nsb_op *op, char *buf, size_t size);
 
-/* A failed step of op: "<what>: <strerror> (<option>, <where>)". Where
- * bubblewrap reports the same failure, what is its words ("Can't mkdir
- * /x"), so that scripts matching them keep working. -|r|. */
-static int op_fail(int r, const struct nsb_op *op, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-static int op_fail(int r, const struct nsb_op *op, const char *fmt, ...)
+int nsb_op_fail(int r, const struct nsb_op *op, const char *fmt, ...)
 {
 	char what[PATH_MAX + 128], where[32];
 	va_list ap;
@@ -136,7 +130,11 @@ static int op_fail(int r, const struct nsb_op *op, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	r = r < 0 ? -r : r;
-	nsb_err("%s: %s (%s, %s)", what, strerror(r), op->opt, op_where(op, where, sizeof(where)));
+	if (op->argpos == NSB_ARGPOS_OCI)
+		nsb_err("%s: %s: %s", op->opt, what, strerror(r));
+	else
+		nsb_err("%s: %s (%s, %s)", what, strerror(r), op->opt,
+		        op_where(op, where, sizeof(where)));
 	return -r;
 }
 
@@ -148,20 +146,21 @@ static int mount_point_fail(int r, const struct nsb_op *op, bool dir)
 {
 	r = r < 0 ? -r : r;
 	if (r == ENOTDIR || r == EISDIR)
-		op_fail(r, op, "Can't mount %s on %s", dir ? "a directory" : "a file", op->dest);
+		nsb_op_fail(r, op, "Can't mount %s on %s", dir ? "a directory" : "a file",
+		            op->dest);
 	else if (dir)
-		op_fail(r, op, "Can't mkdir %s", op->dest);
+		nsb_op_fail(r, op, "Can't mkdir %s", op->dest);
 	else
-		op_fail(r, op, "Can't create file at %s", op->dest);
-	nsb_err("to hide %s whatever it is (or nothing, if it is missing), use --mask-try %s",
-	        op->dest, op->dest);
+		nsb_op_fail(r, op, "Can't create file at %s", op->dest);
+	if (op->argpos != NSB_ARGPOS_OCI)
+		nsb_err("to hide %s whatever it is (or nothing, if it is missing), use --mask-try "
+		        "%s",
+		        op->dest, op->dest);
 	return -r;
 }
 
-/* The mount point of op, of the type of what is mounted (dir or not):
- * created if missing, checked if there. An O_PATH fd, or -errno logged. */
-static int ensure_mount_point(struct nsb_setup *s, const struct nsb_op *op, bool dir, mode_t mode,
-                              mode_t parent)
+int nsb_ops_mount_point(struct nsb_setup *s, const struct nsb_op *op, bool dir, mode_t mode,
+                        mode_t parent)
 {
 	struct stat st;
 	int fd, r;
@@ -184,7 +183,7 @@ static int ensure_mount_point(struct nsb_setup *s, const struct nsb_op *op, bool
 
 static int fail(int r, const struct nsb_op *op, const char *what)
 {
-	return op_fail(r, op, "cannot %s %s", what, op->dest);
+	return nsb_op_fail(r, op, "cannot %s %s", what, op->dest);
 }
 
 int nsb_setup_weakened(const struct nsb_config *cfg, int err, const char *fmt, ...)
@@ -233,44 +232,42 @@ static int mount_tree(struct nsb_setup *s, const struct nsb_op *op, int tree, co
 	if (fstat(tree, &st) < 0)
 		return nsb_log_errno(errno, "%s: cannot bind '%s'", op->opt, what);
 	dir = S_ISDIR(st.st_mode);
-	dest = ensure_mount_point(s, op, dir, dir ? 0755 : 0444, 0755);
+	dest = nsb_ops_mount_point(s, op, dir, dir ? 0755 : 0444, 0755);
 	if (dest < 0)
 		return dest;
 	r = set_tree_flags(s, op, tree, attrs, what);
 	if (r < 0)
 		return r;
-	r = attach(s, tree, dest);
+	r = nsb_ops_attach(s, tree, dest);
 	return r < 0 ? fail(r, op, "mount on") : 0;
 }
 
-/* Clone the tree at a host path, resolving it with the old root as "/" just
- * as the caller would. */
-static int clone_source(struct nsb_setup *s, const char *abs)
+int nsb_ops_clone_source(struct nsb_setup *s, const char *abs, bool recursive)
 {
 	_cleanup_close_ int fd = -1;
 	char path[PATH_MAX];
 
 	fd = nsb_path_open(s->oldrootfd, abs, O_PATH);
 	if (fd >= 0)
-		return nsb_mount_clone(fd, "", true);
+		return nsb_mount_clone(fd, "", recursive);
 	if (fd != -ELOOP && fd != -EXDEV)
 		return fd;
 	/* A magic link such as /proc/self/fd/N names its file directly:
 	 * let the kernel follow it. */
 	if (snprintf(path, sizeof(path), NSB_OLDROOT "%s", abs) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	return nsb_mount_clone(AT_FDCWD, path, true);
+	return nsb_mount_clone(AT_FDCWD, path, recursive);
 }
 
 static int apply_bind(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 {
 	_cleanup_close_ int tree = -1;
 
-	tree = clone_source(s, s->sources[i]);
+	tree = nsb_ops_clone_source(s, s->sources[i], true);
 	if (tree == -ENOENT && (op->flags & NSB_OPF_ALLOW_MISSING))
 		return 0;
 	if (tree < 0)
-		return op_fail(tree, op, "Can't find source path %s", op->src);
+		return nsb_op_fail(tree, op, "Can't find source path %s", op->src);
 	return mount_tree(s, op, tree, op->src);
 }
 
@@ -347,13 +344,13 @@ static int mount_fs_on(struct nsb_setup *s, const struct nsb_op *op, const char 
 	_cleanup_close_ int mnt = -1, dest = -1;
 	int r;
 
-	dest = ensure_mount_point(s, op, true, 0755, parent_mode(op));
+	dest = nsb_ops_mount_point(s, op, true, 0755, parent_mode(op));
 	if (dest < 0)
 		return dest;
 	mnt = nsb_mount_new_fs(fstype, options, attrs);
 	if (mnt < 0)
 		return nsb_log_errno(mnt, "%s: cannot mount %s on '%s'", op->opt, fstype, op->dest);
-	r = attach(s, mnt, dest);
+	r = nsb_ops_attach(s, mnt, dest);
 	return r < 0 ? fail(r, op, "mount on") : 0;
 }
 
@@ -388,7 +385,7 @@ static int apply_proc(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 			return fail(tree, op, "bind the host's /proc on");
 		r = nsb_mount_setattr(tree, attrs, true);
 		if (r >= 0)
-			r = attach(s, tree, dest);
+			r = nsb_ops_attach(s, tree, dest);
 		if (r < 0)
 			return fail(r, op, "mount on");
 	}
@@ -529,13 +526,13 @@ static int apply_dir(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 
 	r = nsb_path_parent(s->rootfd, op->dest, parent_mode(op), &parent, &name);
 	if (r < 0)
-		return op_fail(r, op, "Can't mkdir parents for %s", op->dest);
+		return nsb_op_fail(r, op, "Can't mkdir parents for %s", op->dest);
 	if (mkdirat(parent, name, mode) < 0) {
 		if (errno != EEXIST)
-			return op_fail(errno, op, "Can't mkdir %s", op->dest);
+			return nsb_op_fail(errno, op, "Can't mkdir %s", op->dest);
 		/* An existing directory is left alone (use --chmod). */
 		fd = nsb_path_open(s->rootfd, op->dest, O_PATH | O_DIRECTORY);
-		return fd < 0 ? op_fail(fd, op, "Can't mkdir %s", op->dest) : 0;
+		return fd < 0 ? nsb_op_fail(fd, op, "Can't mkdir %s", op->dest) : 0;
 	}
 	if (op->perms < 0)
 		return 0;
@@ -544,7 +541,7 @@ static int apply_dir(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	if (fd < 0)
 		return fail(fd, op, "open");
 	r = nsb_path_fchmod(fd, mode, NSB_OLDROOT);
-	return r < 0 ? op_fail(r, op, "Can't chmod %#o %s", (unsigned)mode, op->dest) : 0;
+	return r < 0 ? nsb_op_fail(r, op, "Can't chmod %#o %s", (unsigned)mode, op->dest) : 0;
 }
 
 /* Copy everything from the user's fd into out, then close the user's fd:
@@ -598,14 +595,14 @@ static int apply_file(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	fd = open_dest_file(s, op, op->perms >= 0 ? (mode_t)op->perms : 0666);
 	if (fd < 0) {
 		close(op->fd);
-		return op_fail(fd, op, "Can't create file %s", op->dest);
+		return nsb_op_fail(fd, op, "Can't create file %s", op->dest);
 	}
 	if (op->perms >= 0 && fchmod(fd, (mode_t)op->perms) < 0) {
 		close(op->fd);
-		return op_fail(errno, op, "Can't chmod %#o %s", (unsigned)op->perms, op->dest);
+		return nsb_op_fail(errno, op, "Can't chmod %#o %s", (unsigned)op->perms, op->dest);
 	}
 	r = copy_fd(op->fd, fd);
-	return r < 0 ? op_fail(r, op, "Can't write data to file %s", op->dest) : 0;
+	return r < 0 ? nsb_op_fail(r, op, "Can't write data to file %s", op->dest) : 0;
 }
 
 static int apply_bind_data(struct nsb_setup *s, size_t i, const struct nsb_op *op)
@@ -652,7 +649,7 @@ static int apply_bind_data(struct nsb_setup *s, size_t i, const struct nsb_op *o
 		return fail(r, op, "create the mount point");
 	r = nsb_mount_setattr(tree, attrs, false);
 	if (r >= 0)
-		r = attach(s, tree, dest);
+		r = nsb_ops_attach(s, tree, dest);
 	(void)unlink(path);
 	return r < 0 ? fail(r, op, "mount on") : 0;
 }
@@ -667,11 +664,11 @@ static int apply_symlink(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 
 	r = nsb_path_parent(s->rootfd, op->dest, 0755, &parent, &name);
 	if (r < 0)
-		return op_fail(r, op, "Can't mkdir parents for %s", op->dest);
+		return nsb_op_fail(r, op, "Can't mkdir parents for %s", op->dest);
 	if (symlinkat(op->src, parent, name) == 0)
 		return 0;
 	if (errno != EEXIST)
-		return op_fail(errno, op, "Can't make symlink at %s", op->dest);
+		return nsb_op_fail(errno, op, "Can't make symlink at %s", op->dest);
 	/* Idempotent: an identical link is fine. */
 	n = readlinkat(parent, name, existing, sizeof(existing) - 1);
 	if (n < 0) {
@@ -694,9 +691,9 @@ static int apply_chmod(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 
 	fd = nsb_path_open(s->rootfd, op->dest, O_PATH);
 	if (fd < 0)
-		return op_fail(fd, op, "Can't chmod %#o %s", (unsigned)op->perms, op->dest);
+		return nsb_op_fail(fd, op, "Can't chmod %#o %s", (unsigned)op->perms, op->dest);
 	r = nsb_path_fchmod(fd, (mode_t)op->perms, NSB_OLDROOT);
-	return r < 0 ? op_fail(r, op, "Can't chmod %#o %s", (unsigned)op->perms, op->dest) : 0;
+	return r < 0 ? nsb_op_fail(r, op, "Can't chmod %#o %s", (unsigned)op->perms, op->dest) : 0;
 }
 
 /* A path as the caller names it: absolute in the caller's view (relative
@@ -763,8 +760,8 @@ static int overlay_failed(int r, const struct nsb_op *op, const char *why)
 		return r;
 	}
 	if (*why)
-		return op_fail(r, op, "Can't make overlay mount on %s (%s)", op->dest, why);
-	return op_fail(r, op, "Can't make overlay mount on %s", op->dest);
+		return nsb_op_fail(r, op, "Can't make overlay mount on %s (%s)", op->dest, why);
+	return nsb_op_fail(r, op, "Can't make overlay mount on %s", op->dest);
 }
 
 /* The layers and the upper/work dirs of an overlay op, opened. */
@@ -844,7 +841,7 @@ static int apply_overlay(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 		r = overlay_failed(mnt, op, why);
 		goto out;
 	}
-	r = attach(s, mnt, dest);
+	r = nsb_ops_attach(s, mnt, dest);
 	if (r < 0)
 		r = fail(r, op, "mount on");
 out:
@@ -895,7 +892,7 @@ static int apply_mask(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 	}
 	if (mnt < 0)
 		return fail(mnt, op, "hide");
-	r = attach(s, mnt, target);
+	r = nsb_ops_attach(s, mnt, target);
 	return r < 0 ? fail(r, op, "hide") : 0;
 }
 
@@ -903,8 +900,7 @@ static int apply_mask(struct nsb_setup *s, size_t i, const struct nsb_op *op)
  * ones are relative to the caller's cwd). 0 or -errno. */
 static int host_absolute(const char *path, const char *cwd, char **ret);
 
-/* NSB_OPK_HOST_SOURCE: SRC made absolute in the caller's view. */
-static int resolve_source(struct nsb_setup *s, size_t i, const struct nsb_op *op)
+int nsb_ops_resolve_source(struct nsb_setup *s, size_t i, const struct nsb_op *op)
 {
 	int r;
 
@@ -947,7 +943,7 @@ static const struct nsb_op_kind_info op_kinds[_NSB_OP_MAX] = {
                          NSB_OPK_HOST_SOURCE,
                          A_BIND,
                          0,
-                         resolve_source,
+                         nsb_ops_resolve_source,
                          apply_bind},
         [NSB_OP_DEV_BIND] = {"--dev-bind",
                              "--dev-bind-try",
@@ -958,7 +954,7 @@ static const struct nsb_op_kind_info op_kinds[_NSB_OP_MAX] = {
                              NSB_OPK_HOST_SOURCE,
                              MOUNT_ATTR_NOSUID,
                              0,
-                             resolve_source,
+                             nsb_ops_resolve_source,
                              apply_bind},
         [NSB_OP_RO_BIND] = {"--ro-bind",
                             "--ro-bind-try",
@@ -969,7 +965,7 @@ static const struct nsb_op_kind_info op_kinds[_NSB_OP_MAX] = {
                             NSB_OPK_HOST_SOURCE,
                             A_BIND | A_RO,
                             0,
-                            resolve_source,
+                            nsb_ops_resolve_source,
                             apply_bind},
         [NSB_OP_BIND_FD] = {"--bind-fd",
                             NULL,
@@ -1158,6 +1154,17 @@ static const struct nsb_op_kind_info op_kinds[_NSB_OP_MAX] = {
                          0,
                          NULL,
                          apply_mask},
+        /* The OCI face's kinds (ops-oci.c): no option, no help; each op
+         * carries its flags in op->mnt or op->dev. */
+        [NSB_OP_ROOTFS] = {.flags = NSB_OPK_HOST_SOURCE,
+                           .resolve = nsb_ops_resolve_source,
+                           .apply = nsb_ops_apply_rootfs},
+        [NSB_OP_MOUNT_BIND] = {.flags = NSB_OPK_HOST_SOURCE,
+                               .resolve = nsb_ops_resolve_source,
+                               .apply = nsb_ops_apply_mount_bind},
+        [NSB_OP_MOUNT_FS] = {.apply = nsb_ops_apply_mount_fs},
+        [NSB_OP_DEVICE] = {.apply = nsb_ops_apply_device},
+        [NSB_OP_REMOUNT] = {.apply = nsb_ops_apply_remount},
 };
 
 /* "argument N" or "in --args data", as the parser says it. */
@@ -1165,6 +1172,8 @@ static const char *op_where(const struct nsb_op *op, char *buf, size_t size)
 {
 	if (op->argpos == NSB_ARGPOS_NSBOX)
 		snprintf(buf, size, "added by nsbox");
+	else if (op->argpos == NSB_ARGPOS_OCI)
+		snprintf(buf, size, "config.json");
 	else if (op->argpos < 0)
 		snprintf(buf, size, "in --args data");
 	else

@@ -90,14 +90,9 @@ static void limit_user_namespaces_or_die(void)
 		nsb_die_errno(r, "--disable-userns: cannot set user.max_user_namespaces");
 }
 
-/* Build the new root and pivot into it. Returns an fd of the host's procfs
- * when the nested user namespace needs one for its maps (the new root may
- * have no /proc), else -1. */
-static int build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
+void nsb_sandbox_enter_root_or_die(const struct nsb_config *cfg, bool pidns)
 {
-	int proc = -1;
-
-	struct nsb_setup s = {.cfg = cfg, .rootfd = -1, .oldrootfd = -1, .pidns = plan->pidns};
+	struct nsb_setup s = {.cfg = cfg, .rootfd = -1, .oldrootfd = -1, .pidns = pidns};
 	const char *base;
 
 	/* Sources are resolved as the caller sees them, before anything moves. */
@@ -128,11 +123,10 @@ static int build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan
 	 * --chdir /proc/self/fd/N would walk out through it. */
 	close(s.rootfd);
 	close(s.oldrootfd);
-	if (cfg->disable_userns)
-		limit_user_namespaces_or_die();
-	if (plan->nested_userns)
-		proc = open_proc_self_or_die(NSB_OLDROOT "/proc");
+}
 
+void nsb_sandbox_pivot_or_die(void)
+{
 	/* Drop the host's root, then make the new root the root and drop the
 	 * intermediate one stacked under it: neither is reachable afterwards. */
 	if (umount2(NSB_OLDROOT, MNT_DETACH) < 0)
@@ -142,6 +136,21 @@ static int build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan
 	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		nsb_die_errno(errno, "cannot detach the intermediate root");
 	nsb_debug("pivoted into the new root");
+}
+
+/* Build the new root and pivot into it. Returns an fd of the host's procfs
+ * when the nested user namespace needs one for its maps (the new root may
+ * have no /proc), else -1. */
+static int build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan *plan)
+{
+	int proc = -1;
+
+	nsb_sandbox_enter_root_or_die(cfg, plan->pidns);
+	if (cfg->disable_userns)
+		limit_user_namespaces_or_die();
+	if (plan->nested_userns)
+		proc = open_proc_self_or_die(NSB_OLDROOT "/proc");
+	nsb_sandbox_pivot_or_die();
 	return proc;
 }
 

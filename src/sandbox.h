@@ -45,6 +45,17 @@ struct nsb_plan {
  * own copy: the fds it names get closed. */
 _Noreturn void nsb_sandbox_run_or_die(struct nsb_config *cfg, const struct nsb_plan *plan);
 
+/* Building the new root, in two steps, for nsbox's launch and the OCI
+ * face's container (oci/container.c) alike; both die with a message on
+ * failure. enter: in a mount namespace of the caller's own, resolve the
+ * ops' sources, make every mount a slave, pivot into an intermediate tmpfs
+ * root (the host's root at NSB_OLDROOT, the new root at /newroot) and
+ * apply cfg's ops there (pidns: a new procfs may be mounted). What must
+ * still reach the host happens between the two steps. pivot: drop the
+ * host's root, pivot into the new root and drop the intermediate one. */
+void nsb_sandbox_enter_root_or_die(const struct nsb_config *cfg, bool pidns);
+void nsb_sandbox_pivot_or_die(void);
+
 /* Install the seccomp programs; the --seccomp fd too when with_late_fd. */
 void nsb_sandbox_install_seccomp_or_die(struct nsb_config *cfg, const struct nsb_plan *plan,
                                         bool with_late_fd);

@@ -68,6 +68,9 @@ static const char *const type_names[_NSB_SYNC_MAX] = {
         [NSB_SYNC_EXEC] = "EXEC",
         [NSB_SYNC_ERROR] = "ERROR",
         [NSB_SYNC_START] = "START",
+        [NSB_SYNC_CREATED] = "CREATED",
+        [NSB_SYNC_PTY] = "PTY",
+        [NSB_SYNC_LISTENER] = "LISTENER",
 };
 
 const char *nsb_sync_type_name(enum nsb_sync_type type)

@@ -18,6 +18,9 @@ enum nsb_sync_type {
 	NSB_SYNC_EXEC,           /* command -> monitor: execve() comes next */
 	NSB_SYNC_ERROR,          /* any -> monitor: setup failed; err and text say why */
 	NSB_SYNC_START,          /* OCI start -> container: run process.args */
+	NSB_SYNC_CREATED,        /* OCI container -> create: stopped before execve */
+	NSB_SYNC_PTY,            /* OCI container -> runtime: the terminal's master (fd) */
+	NSB_SYNC_LISTENER,       /* OCI container -> runtime: the seccomp listener (fd) */
 	_NSB_SYNC_MAX,
 };
 

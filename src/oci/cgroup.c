@@ -1085,6 +1085,32 @@ int nsb_cgroup_create(const struct nsb_cg_layout *l, const char *path,
 	return r;
 }
 
+int nsb_cgroup_enter(const struct nsb_cg_layout *l, const char *path, pid_t pid)
+{
+	char dir[PATH_MAX];
+	int r;
+
+	if (l->mode == NSB_CG_UNIFIED || l->mode == NSB_CG_HYBRID) {
+		r = join(dir, sizeof(dir), l->v2.mount, path, NULL);
+		if (r >= 0 && access(dir, F_OK) == 0) {
+			r = move_pid(dir, pid);
+			if (r < 0 && l->mode == NSB_CG_UNIFIED)
+				return nsb_log_errno(r, "cannot move pid %d into the cgroup %s",
+				                     (int)pid, dir);
+		}
+	}
+	for (size_t i = 0; i < l->n_v1; i++) {
+		r = join(dir, sizeof(dir), l->v1[i].mount, path, NULL);
+		if (r < 0 || access(dir, F_OK) < 0)
+			continue;
+		r = move_pid(dir, pid);
+		if (r < 0)
+			return nsb_log_errno(r, "cannot move pid %d into the cgroup %s", (int)pid,
+			                     dir);
+	}
+	return 0;
+}
+
 int nsb_cgroup_update(const struct nsb_cg_layout *l, const char *path,
                       const struct nsb_oci_resources *res)
 {

@@ -117,6 +117,10 @@ int nsb_cgroup_plan(const struct nsb_oci_resources *res, bool v2, struct nsb_cg_
 int nsb_cgroup_create(const struct nsb_cg_layout *l, const char *path,
                       const struct nsb_oci_resources *res, pid_t pid, bool *ret_made);
 
+/* Move pid into the existing cgroup at path (in every hierarchy where it
+ * exists). 0 or -errno, logged. */
+int nsb_cgroup_enter(const struct nsb_cg_layout *l, const char *path, pid_t pid);
+
 /* Write res into an existing cgroup (update). 0 or -errno, logged. */
 int nsb_cgroup_update(const struct nsb_cg_layout *l, const char *path,
                       const struct nsb_oci_resources *res);

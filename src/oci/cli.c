@@ -11,6 +11,7 @@
 #include "numparse.h"
 #include "oci/cli.h"
 #include "oci/json.h"
+#include "oci/launch.h"
 #include "oci/spec.h"
 #include "oci/state.h"
 #include "util.h"
@@ -835,57 +836,6 @@ bool nsb_oci_cli_is_rootless(const struct nsb_oci_cli *cli)
 	         c == 4294967295UL);
 }
 
-static int not_implemented(const struct nsb_oci_cli *cli)
-{
-	nsb_err("%s: not implemented yet", nsb_oci_cmd_name(cli->cmd));
-	return EXIT_FAILURE;
-}
-
-/* create and run: everything that can be checked before the launch. */
-static int check_create(const struct nsb_oci_cli *cli)
-{
-	struct nsb_oci_spec spec;
-	const char *bundle = cli->bundle ? cli->bundle : ".";
-	int r;
-
-	r = nsb_oci_spec_load(bundle, &spec);
-	if (r < 0)
-		return EXIT_FAILURE;
-	r = nsb_oci_spec_check_host(&spec);
-	if (r >= 0 && !spec.has_process) {
-		nsb_err("config.json: missing required property 'process' (%s needs it)",
-		        nsb_oci_cmd_name(cli->cmd));
-		r = -EINVAL;
-	}
-	if (r >= 0 && spec.process.terminal && !cli->console_socket &&
-	    (cli->cmd == NSB_OCI_CMD_CREATE || cli->detach)) {
-		nsb_err("%s: process.terminal is true: --console-socket is needed to hand the "
-		        "terminal over",
-		        nsb_oci_cmd_name(cli->cmd));
-		r = -EINVAL;
-	}
-	if (r >= 0) {
-		_cleanup_close_ int bfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		struct stat st;
-
-		if (bfd < 0 || fstatat(bfd, spec.root_path, &st, 0) < 0) {
-			nsb_err("config.json: root.path: cannot use it: %s ('%s')", strerror(errno),
-			        spec.root_path);
-			r = -EINVAL;
-		} else if (!S_ISDIR(st.st_mode)) {
-			nsb_err("config.json: root.path: not a directory ('%s')", spec.root_path);
-			r = -EINVAL;
-		}
-	}
-	if (r >= 0 && !spec.process.terminal && cli->console_socket) {
-		nsb_err("%s: --console-socket given but process.terminal is not true",
-		        nsb_oci_cmd_name(cli->cmd));
-		r = -EINVAL;
-	}
-	nsb_oci_spec_free(&spec);
-	return r < 0 ? EXIT_FAILURE : not_implemented(cli);
-}
-
 static int run_command(const struct nsb_oci_cli *cli)
 {
 	switch (cli->cmd) {
@@ -910,11 +860,13 @@ static int run_command(const struct nsb_oci_cli *cli)
 	case NSB_OCI_CMD_UPDATE:
 		return nsb_oci_cmd_update(cli);
 	case NSB_OCI_CMD_CREATE:
+		return nsb_oci_cmd_create(cli);
 	case NSB_OCI_CMD_RUN:
-		return check_create(cli);
+		return nsb_oci_cmd_run(cli);
 	case NSB_OCI_CMD_START:
+		return nsb_oci_cmd_start(cli);
 	case NSB_OCI_CMD_EXEC:
-		return nsb_oci_check_started(cli) < 0 ? EXIT_FAILURE : not_implemented(cli);
+		return nsb_oci_cmd_exec(cli);
 	case NSB_OCI_CMD_CHECKPOINT:
 	case NSB_OCI_CMD_RESTORE:
 		nsb_err("%s: not supported (nsbox-oci has no checkpoint/restore)",

@@ -142,10 +142,6 @@ int nsb_oci_cmd_kill(const struct nsb_oci_cli *cli);
 int nsb_oci_cmd_pause(const struct nsb_oci_cli *cli, bool pause);
 int nsb_oci_cmd_ps(const struct nsb_oci_cli *cli);
 int nsb_oci_cmd_update(const struct nsb_oci_cli *cli);
-/* start and exec, before the launch path: the container exists and is
- * created (start) or running (exec); exec --process FILE parses. 0 or
- * -errno, logged. */
-int nsb_oci_check_started(const struct nsb_oci_cli *cli);
 
 /* Whether to act rootless (--rootless, else: not root in the initial
  * user namespace). */

@@ -322,7 +322,8 @@ int nsb_oci_cmd_delete(const struct nsb_oci_cli *cli)
 	if (layout(cli, &l) < 0)
 		return EXIT_FAILURE;
 	if (nsb_oci_state_status(&st) != NSB_OCI_STOPPED) {
-		if (!cli->force) {
+		/* A created container is stopped by delete, as runc does. */
+		if (!cli->force && nsb_oci_state_status(&st) != NSB_OCI_CREATED) {
 			nsb_err("container '%s' is %s: stop it first, or use delete --force", id,
 			        nsb_oci_status_name(nsb_oci_state_status(&st)));
 			return EXIT_FAILURE;
@@ -806,44 +807,4 @@ int nsb_oci_cmd_update(const struct nsb_oci_cli *cli)
 		r = nsb_cgroup_update(&l, st.cgroup_path, &res);
 	nsb_oci_resources_free(&res);
 	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
-}
-
-/* --- start, exec: the checks before the launch path ------------------------------------- */
-
-int nsb_oci_check_started(const struct nsb_oci_cli *cli)
-{
-	_cleanup_(state_freep) struct nsb_oci_state st = {0};
-	_cleanup_close_ int root = -1, dir = -1;
-	bool start = cli->cmd == NSB_OCI_CMD_START;
-	enum nsb_oci_status s;
-	int r;
-
-	if (cli->process) {
-		_cleanup_free_ char *text = NULL;
-		struct nsb_oci_process p;
-		size_t len;
-
-		r = nsb_json_read_file(AT_FDCWD, cli->process, NSB_JSON_MAX_SIZE, &text, &len);
-		if (r < 0)
-			return nsb_log_errno(r, "exec: --process '%s': cannot read it",
-			                     cli->process);
-		r = nsb_oci_process_parse(cli->process, text, len, &p);
-		if (r < 0)
-			return r;
-		nsb_oci_process_free(&p);
-	}
-	r = open_container(cli, 0, &root, &dir, &st);
-	if (r < 0)
-		return r;
-	s = nsb_oci_state_status(&st);
-	if (start && s != NSB_OCI_CREATED) {
-		nsb_err("start: container '%s' is %s, not created", st.id, nsb_oci_status_name(s));
-		return -EINVAL;
-	}
-	if (!start && s != NSB_OCI_RUNNING && s != NSB_OCI_CREATED &&
-	    !(s == NSB_OCI_PAUSED && cli->ignore_paused)) {
-		nsb_err("exec: container '%s' is %s, not running", st.id, nsb_oci_status_name(s));
-		return -EINVAL;
-	}
-	return 0;
 }

@@ -61,7 +61,8 @@ static int drain(int fd, struct output *o)
 	}
 }
 
-_Noreturn static void child(const struct nsb_oci_hook *h, int in, int out, int err_pipe)
+_Noreturn static void child(const struct nsb_oci_hook *h, int in, int out, int err_pipe,
+                            int root_fd)
 {
 	char *argv_default[2] = {h->path, NULL};
 	char *envp_empty[1] = {NULL};
@@ -73,6 +74,8 @@ _Noreturn static void child(const struct nsb_oci_hook *h, int in, int out, int e
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		goto fail;
+	if (root_fd >= 0 && (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0))
 		goto fail;
 	/* Whatever nsbox-oci inherited stays out of the hook. */
 	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
@@ -131,7 +134,7 @@ static int wait_child(pid_t pid, int *status)
 }
 
 static int hook_run(const struct nsb_oci_hook *h, const char *what, const char *state_json,
-                    int level)
+                    int level, int root_fd)
 {
 	_cleanup_close_ int in = -1, out_r = -1, out_w = -1, err_r = -1, err_w = -1, pidfd = -1;
 	_cleanup_free_ struct output *o = NULL;
@@ -165,7 +168,7 @@ static int hook_run(const struct nsb_oci_hook *h, const char *what, const char *
 	if (pid < 0)
 		return nsb_log_errno(errno, "%s '%s': cannot fork", what, h->path);
 	if (pid == 0)
-		child(h, in, out_w, err_w);
+		child(h, in, out_w, err_w, root_fd);
 	/* Also from here, so that a kill at the timeout cannot miss a group
 	 * the child has not made yet. */
 	setpgid(pid, pid);
@@ -229,11 +232,11 @@ static int hook_run(const struct nsb_oci_hook *h, const char *what, const char *
 
 int nsb_oci_hook_run(const struct nsb_oci_hook *h, const char *what, const char *state_json)
 {
-	return hook_run(h, what, state_json, NSB_LOG_ERR);
+	return hook_run(h, what, state_json, NSB_LOG_ERR, -1);
 }
 
-int nsb_oci_hooks_run(const struct nsb_oci_spec *spec, enum nsb_oci_hook_kind kind,
-                      const char *state_json, bool warn_only)
+static int hooks_run(const struct nsb_oci_spec *spec, enum nsb_oci_hook_kind kind,
+                     const char *state_json, bool warn_only, int root_fd)
 {
 	const struct nsb_oci_hooks *hs = &spec->hooks[kind];
 
@@ -242,10 +245,22 @@ int nsb_oci_hooks_run(const struct nsb_oci_spec *spec, enum nsb_oci_hook_kind ki
 		int r;
 
 		snprintf(what, sizeof(what), "%s hook #%zu", nsb_oci_hook_name(kind), i);
-		r = hook_run(&hs->v[i], what, state_json,
-		             warn_only ? NSB_LOG_WARNING : NSB_LOG_ERR);
+		r = hook_run(&hs->v[i], what, state_json, warn_only ? NSB_LOG_WARNING : NSB_LOG_ERR,
+		             root_fd);
 		if (r < 0 && !warn_only)
 			return r;
 	}
 	return 0;
+}
+
+int nsb_oci_hooks_run(const struct nsb_oci_spec *spec, enum nsb_oci_hook_kind kind,
+                      const char *state_json, bool warn_only)
+{
+	return hooks_run(spec, kind, state_json, warn_only, -1);
+}
+
+int nsb_oci_hooks_run_in(const struct nsb_oci_spec *spec, enum nsb_oci_hook_kind kind,
+                         const char *state_json, int root_fd)
+{
+	return hooks_run(spec, kind, state_json, false, root_fd);
 }

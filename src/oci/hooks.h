@@ -37,3 +37,9 @@ int nsb_oci_hook_run(const struct nsb_oci_hook *h, const char *what, const char 
  * warn and go on), where failures are logged as warnings and 0 returned. */
 int nsb_oci_hooks_run(const struct nsb_oci_spec *spec, enum nsb_oci_hook_kind kind,
                       const char *state_json, bool warn_only);
+
+/* The same (failures are errors), with each hook chrooted into the
+ * directory root_fd first (-1: not chrooted): a createContainer hook runs
+ * in the container's namespaces, its path resolved in the host's root. */
+int nsb_oci_hooks_run_in(const struct nsb_oci_spec *spec, enum nsb_oci_hook_kind kind,
+                         const char *state_json, int root_fd);

@@ -116,8 +116,18 @@ expect_error "update --memory lots" "update: --memory: not a valid value ('lots'
 # create checks the bundle, then says what is missing.
 oci create -b "$T/b" c1
 expect_error "create with a terminal and no console socket" "create: process.terminal is true: --console-socket is needed"
+# (uid 65534 needs the rootless config's user namespace)
+mkdir -p "$T/rl/rootfs"
+if $is_root; then own=$T/b; else own=$T/rl; fi
+oci create -b "$own" --console-socket "$T/sock" c1
+expect_error "create with a console socket nobody listens on" "--console-socket '$T/sock': cannot send the terminal: No such file or directory"
 oci create -b "$T/b" --console-socket "$T/sock" c1
-expect_error "create: not implemented yet" "create: not implemented yet"
+if $is_root; then
+	expect_error "create again" "--console-socket '$T/sock': cannot send the terminal"
+else
+	expect_error "without root, a config without a user namespace" "cannot create the container's namespaces (without root, linux.namespaces needs a user namespace: see nsbox-oci spec --rootless): Operation not permitted"
+fi
+check "a failed create leaves no state behind" test ! -e "$ROOTDIR/c1"
 sed 's/"uid": 0/"uid": -1/' "$T/b/config.json" >"$T/bad.json" && mkdir -p "$T/bad/rootfs" && cp "$T/bad.json" "$T/bad/config.json"
 oci create -b "$T/bad" --console-socket "$T/sock" c1
 expect_error "a bad config.json names the path and the value" "config.json: process.user.uid: must be an integer from 0 to 4294967294 ('-1')"
@@ -180,7 +190,7 @@ expect_error "delete refuses a running container" "container 'c1' is running: st
 oci start c1
 expect_error "start wants a created container" "start: container 'c1' is running, not created"
 oci exec c1 true
-expect_error "exec in a running container: not implemented yet" "exec: not implemented yet"
+expect_error "exec in a container without its config.json copy" "cannot read the container's config.json: No such file or directory"
 
 # The pid, reused by another process (the start time differs): stopped,
 # and nothing is signalled.
