@@ -72,6 +72,8 @@ trap 'exit 1' INT TERM HUP
 chmod 0755 "$work"
 mkdir -m 0755 "$work/bin" "$work/tests"
 cp "$bin" "$work/bin/nsbox" && chmod 0755 "$work/bin/nsbox" || exit 1
+# The same binary under its OCI runtime name (src/oci/cli.h).
+ln -s nsbox "$work/bin/nsbox-oci" || exit 1
 # The completions generated next to the binary (t-docs.sh checks them).
 if [ -d "$(dirname "$bin")/completions" ]; then
 	cp -R "$(dirname "$bin")/completions" "$work/bin/" && chmod -R a+rX "$work/bin/completions" ||
@@ -89,11 +91,19 @@ if [ -n "${NSBOX_NET_TRY:-}" ] && [ -x "$NSBOX_NET_TRY" ]; then
 	cp "$NSBOX_NET_TRY" "$work/bin/net-try" && chmod 0755 "$work/bin/net-try" &&
 		net_try="$work/bin/net-try"
 fi
+# The other end of nsbox-oci's --console-socket (tests/helpers/console-recv.c).
+console_recv=
+if [ -n "${NSBOX_CONSOLE_RECV:-}" ] && [ -x "$NSBOX_CONSOLE_RECV" ]; then
+	cp "$NSBOX_CONSOLE_RECV" "$work/bin/console-recv" && chmod 0755 "$work/bin/console-recv" &&
+		console_recv="$work/bin/console-recv"
+fi
 name=$(basename "$script")
 cp "$script" "$work/tests/$name" && cp "$here/lib.sh" "$work/tests/lib.sh" &&
 	chmod 0644 "$work/tests/$name" "$work/tests/lib.sh" || exit 1
 # Sourced by the t-net-*.sh scripts (the guarded network namespace).
 cp "$here/netlib.sh" "$work/tests/netlib.sh" && chmod 0644 "$work/tests/netlib.sh" || exit 1
+# Sourced by the t-oci-*.sh scripts that run containers.
+cp "$here/ocilib.sh" "$work/tests/ocilib.sh" && chmod 0644 "$work/tests/ocilib.sh" || exit 1
 
 # run_as WHO: run the script as WHO (root|user), TAP to $work/WHO.tap,
 # exit status to $work/WHO.rc.
@@ -116,7 +126,8 @@ run_as() {
 			NSBOX="$work/bin/nsbox" NSBOX_SRCDIR="$NSBOX_SRCDIR" NSBOX_AS="$who" \
 			NSBOX_MUST_WORK="${NSBOX_MUST_WORK:-0}" NSBOX_TEST_MARK="$mark" \
 			NSBOX_TEST_PROG="${NSBOX_TEST_PROG:-nsbox}" NSBOX_TRY_SYSCALL="$try_syscall" \
-			NSBOX_NET_TRY="$net_try" \
+			NSBOX_NET_TRY="$net_try" NSBOX_OCI="$work/bin/nsbox-oci" \
+			NSBOX_CONSOLE_RECV="$console_recv" \
 			timeout -k 10 $run_timeout sh "$work/tests/$name"
 	) >"$work/$who.tap"
 	echo $? >"$work/$who.rc"
