@@ -104,8 +104,15 @@ static int build_root_or_die(const struct nsb_config *cfg, const struct nsb_plan
 	if (nsb_ops_resolve(&s) < 0)
 		_exit(1);
 	/* Nothing we mount may propagate back to the host. */
-	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-		nsb_die_errno(errno, "cannot make the mounts private");
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+		int err = errno;
+		char why[1024];
+
+		nsb_log_errno(err, "cannot make the mounts private");
+		if (nsb_diag_mount("", err, why, sizeof(why)))
+			nsb_err("%s", why);
+		_exit(1);
+	}
 	base = mount_intermediate_root_or_die();
 	nsb_debug("intermediate root mounted on %s", base);
 	if (chdir(base) < 0 || mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
