@@ -936,3 +936,31 @@ size_t nsb_diag_userns(const char *proc_root, int err, char *buf, size_t size)
 		        "Linux security module, a chroot or the container this runs in may");
 	return o.len;
 }
+
+size_t nsb_diag_mount(const char *proc_root, int err, char *buf, size_t size)
+{
+	struct out o = {.buf = buf, .size = size};
+	struct self s;
+
+	if (size)
+		buf[0] = '\0';
+	if (!proc_root)
+		proc_root = "";
+	if (err != EPERM && err != EACCES)
+		return 0;
+	read_self(proc_root, &s);
+	if (s.seccomp_filters <= 0)
+		return 0;
+	if (under_nsbox(proc_root, s.ppid))
+		say(&o,
+		    "a seccomp filter of the nsbox sandbox this runs in refuses mount calls, as "
+		    "nsbox's built-in profiles do: start that nsbox with --seccomp-profile "
+		    "default+userns (or devel+userns) instead of default (or devel)");
+	else
+		say(&o,
+		    "a seccomp filter of the sandbox or container this runs in refuses mount calls "
+		    "(this process is under %d seccomp filter%s): it must allow the mount system "
+		    "calls; for an nsbox sandbox, start it with --seccomp-profile default+userns",
+		    s.seccomp_filters, s.seccomp_filters == 1 ? "" : "s");
+	return o.len;
+}

@@ -29,3 +29,8 @@ size_t nsb_diag_exec(const char *command, const char *path_env, int err, char *b
  * (nsbox's own profiles: +userns). proc_root is put before every /proc path
  * ("" for the real ones; unit tests pass a directory of made-up files). */
 size_t nsb_diag_userns(const char *proc_root, int err, char *buf, size_t size);
+
+/* A mount call failed with err: when a seccomp filter of a surrounding
+ * sandbox is the likely reason (EPERM under a filter), say so and how to
+ * allow it (nsbox's profiles: +userns). 0 when there is nothing to add. */
+size_t nsb_diag_mount(const char *proc_root, int err, char *buf, size_t size);

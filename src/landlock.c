@@ -10,6 +10,7 @@
 #include <linux/landlock.h>
 
 #include "landlock.h"
+#include "net-rules.h"
 #include "log.h"
 #include "util.h"
 
@@ -88,31 +89,6 @@ int nsb_landlock_abi(void)
 
 /* --- PORTS -------------------------------------------------------------------------------- */
 
-static int parse_port(const char *s, size_t len, bool allow_zero, uint16_t *ret, char *why)
-{
-	unsigned long v = 0;
-
-	if (len == 0) {
-		snprintf(why, NSB_WHY_MAX, "empty port");
-		return -EINVAL;
-	}
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9') {
-			snprintf(why, NSB_WHY_MAX, "'%.*s' is not a port number", (int)len, s);
-			return -EINVAL;
-		}
-		if (v <= 65535)
-			v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (v > 65535 || (v == 0 && !allow_zero)) {
-		snprintf(why, NSB_WHY_MAX, "port %.*s is out of range (%d-65535)", (int)len, s,
-		         allow_zero ? 0 : 1);
-		return -EINVAL;
-	}
-	*ret = (uint16_t)v;
-	return 0;
-}
-
 static int range_cmp(const void *a, const void *b)
 {
 	const struct nsb_port_range *x = a, *y = b;
@@ -173,10 +149,10 @@ int nsb_port_set_parse(struct nsb_port_set *set, const char *value, bool allow_z
 			return -EINVAL;
 		}
 		if (dash) {
-			e = parse_port(p, (size_t)(dash - p), allow_zero, &lo, why);
+			e = nsb_net_port_parse(p, (size_t)(dash - p), allow_zero, &lo, why);
 			if (e == 0)
-				e = parse_port(dash + 1, (size_t)(end - dash - 1), allow_zero, &hi,
-				               why);
+				e = nsb_net_port_parse(dash + 1, (size_t)(end - dash - 1),
+				                       allow_zero, &hi, why);
 			if (e < 0)
 				return e;
 			if (lo > hi) {
@@ -185,7 +161,7 @@ int nsb_port_set_parse(struct nsb_port_set *set, const char *value, bool allow_z
 				return -EINVAL;
 			}
 		} else {
-			e = parse_port(p, (size_t)(end - p), allow_zero, &lo, why);
+			e = nsb_net_port_parse(p, (size_t)(end - p), allow_zero, &lo, why);
 			if (e < 0)
 				return e;
 			hi = lo;

@@ -64,7 +64,7 @@ const struct nsb_net_dns *nsb_net_mode_dns(enum nsb_net_mode mode)
 
 /* --- pieces of rules -------------------------------------------------------------------- */
 
-static int parse_port(const char *s, size_t len, uint16_t *ret, char *why)
+int nsb_net_port_parse(const char *s, size_t len, bool allow_zero, uint16_t *ret, char *why)
 {
 	unsigned long v = 0;
 
@@ -80,12 +80,18 @@ static int parse_port(const char *s, size_t len, uint16_t *ret, char *why)
 		if (v <= 65535)
 			v = v * 10 + (unsigned long)(s[i] - '0');
 	}
-	if (v < 1 || v > 65535) {
-		snprintf(why, NSB_WHY_MAX, "port %.*s is out of range (1-65535)", (int)len, s);
+	if (v > 65535 || (v == 0 && !allow_zero)) {
+		snprintf(why, NSB_WHY_MAX, "port %.*s is out of range (%d-65535)", (int)len, s,
+		         allow_zero ? 0 : 1);
 		return -EINVAL;
 	}
 	*ret = (uint16_t)v;
 	return 0;
+}
+
+static int parse_port(const char *s, size_t len, uint16_t *ret, char *why)
+{
+	return nsb_net_port_parse(s, len, false, ret, why);
 }
 
 /* PORT or PORT-PORT. */

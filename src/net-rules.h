@@ -88,6 +88,11 @@ struct nsb_net_forward {
 };
 int nsb_net_forward_parse(const char *value, struct nsb_net_forward *ret, char *why);
 
+/* A port number: len bytes of decimal digits, 1-65535 (0 too with
+ * allow_zero). 0, or -EINVAL with the reason in why (NSB_WHY_MAX bytes).
+ * Shared with the Landlock port lists. */
+int nsb_net_port_parse(const char *s, size_t len, bool allow_zero, uint16_t *ret, char *why);
+
 /* The helper's DNS forwarder as the sandbox sees it, and which transports
  * it forwards. */
 struct nsb_net_dns {

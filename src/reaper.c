@@ -146,12 +146,15 @@ void nsb_reaper_run(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t c
 		(void)kill(command, SIGKILL);
 		_exit(1);
 	}
-	/* COMMAND's process waits for this before it executes COMMAND. */
-	if (nsb_sync_send(ready_fd, NSB_SYNC_REAPER_READY, 0, NULL) < 0) {
-		(void)kill(command, SIGKILL);
-		_exit(1);
+	/* A forked COMMAND's process waits for this before it executes
+	 * COMMAND (one sharing our memory has done so already). */
+	if (ready_fd >= 0) {
+		if (nsb_sync_send(ready_fd, NSB_SYNC_REAPER_READY, 0, NULL) < 0) {
+			(void)kill(command, SIGKILL);
+			_exit(1);
+		}
+		close(ready_fd);
 	}
-	close(ready_fd);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Reap every orphan; leave with COMMAND's status when COMMAND ends (in

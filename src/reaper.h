@@ -17,7 +17,8 @@ int nsb_reaper_take_locks(const struct nsb_config *cfg, int **ret_fds);
 /* In pid 1, just after forking COMMAND's process: lock down (keep only the
  * fds pid 1 needs: --sync-fd, the lock fds and ready_fd; drop every
  * capability; set the dumpability; install the seccomp programs), tell
- * COMMAND's process on ready_fd, then reap until COMMAND ends, passing
- * signals on to it. Leaves with COMMAND's exit status. */
+ * COMMAND's process on ready_fd (-1: it shared our memory and has executed
+ * COMMAND already), then reap until COMMAND ends, passing signals on to
+ * it. Leaves with COMMAND's exit status. */
 _Noreturn void nsb_reaper_run(struct nsb_config *cfg, const struct nsb_plan *plan, pid_t command,
                               int ready_fd, const int *lock_fds);

@@ -29,39 +29,15 @@
 #include "log.h"
 #include "net-rules.h"
 
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "fuzz_net_rules: contract violated: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fflush(stderr);
-	abort();
-}
-
-#define CHECK(cond, ...)                   \
-	do {                               \
-		if (!(cond))               \
-			fail(__VA_ARGS__); \
-	} while (0)
+#define FUZZ_NAME "fuzz_net_rules"
+#include "fuzz-common.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	FILE *null_out = fopen("/dev/null", "we");
-
-	if (!null_out) {
-		fprintf(stderr, "fuzz_net_rules: cannot open /dev/null\n");
-		exit(1);
-	}
-	nsb_log_set_stream(null_out);
+	fuzz_log_setup("nsbox", 0);
 	return 0;
 }
 

@@ -19,50 +19,17 @@
 #include "log.h"
 #include "nsb-seccomp.h"
 
+#define FUZZ_NAME "fuzz_seccomp_policy"
+#include "fuzz-common.h"
+
 #define POLICY_PATH "fuzz.policy"
-
-static int messages;
-static char first_message[256];
-
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "fuzz_seccomp_policy: contract violated: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fflush(stderr);
-	abort();
-}
-
-/* One write per message: log.c does one fprintf and an fflush, and the
- * buffer set below is larger than any message. */
-static ssize_t log_write(void *cookie, const char *buf, size_t size)
-{
-	if (messages++ == 0)
-		snprintf(first_message, sizeof(first_message), "%.*s", (int)size, buf);
-	return (ssize_t)size;
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static char log_buf[1 << 16];
-	cookie_io_functions_t io = {.write = log_write};
-	FILE *f = fopencookie(NULL, "w", io);
-
-	if (!f || setvbuf(f, log_buf, _IOFBF, sizeof(log_buf)) != 0) {
-		fprintf(stderr, "fuzz_seccomp_policy: cannot set up the log stream\n");
-		exit(1);
-	}
-	nsb_log_init("nsbox");
-	nsb_log_set_stream(f);
+	fuzz_log_setup("nsbox", 1);
 	return 0;
 }
 

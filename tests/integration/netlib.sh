@@ -144,3 +144,43 @@ if [ "${NSBOX_NET_GUARDED:-0}" != 1 ]; then
 	# An ordinary user from here on: no capability left, ambient or not.
 	exec setpriv --inh-caps=-all --ambient-caps=-all sh "$0" "$@"
 fi
+
+# net_write_client FILE: the probe the network tests run inside a sandbox
+# (python3 FILE WHAT ARGS...): one check per call, one line "RESULT MS".
+net_write_client() {
+	cat >"$1" <<'EOF'
+import errno, socket, sys, time
+what = sys.argv[1]
+t0 = time.monotonic()
+names = {errno.ECONNREFUSED: "refused", errno.EHOSTUNREACH: "unreachable",
+         errno.ENETUNREACH: "unreachable", errno.EPERM: "denied", errno.EACCES: "denied"}
+def run():
+    if what == "dns":
+        return socket.getaddrinfo(sys.argv[2], 80, socket.AF_INET)[0][4][0]
+    if what == "lo":
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(1)
+        c = socket.create_connection(srv.getsockname(), timeout=3)
+        srv.accept()[0].sendall(b"x")
+        return "ok" if c.recv(1) == b"x" else "bad"
+    addr, port = sys.argv[2], int(sys.argv[3])
+    if what == "tcp":
+        c = socket.create_connection((addr, port), timeout=3)
+        return c.makefile().readline().strip() or "empty"
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(3)
+    s.connect((addr, port))
+    s.send(b"ping")
+    return "echo" if s.recv(16) == b"ping" else "bad"
+try:
+    r = run()
+except socket.timeout:
+    r = "timeout"
+except socket.gaierror as e:
+    r = "gaierror"
+except OSError as e:
+    r = names.get(e.errno, errno.errorcode.get(e.errno, str(e.errno)))
+print(r, int((time.monotonic() - t0) * 1000))
+EOF
+}

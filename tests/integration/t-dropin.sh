@@ -78,6 +78,21 @@ if $is_root; then
 	expect "root: /proc/sys stays read-only inside" status 0 out refused
 fi
 
+# A nested nsbox refused by the outer one's own seccomp profile is told so,
+# and told to use +userns (which then works).
+desc="nsbox inside nsbox --seccomp-profile default: the message names the profile and +userns"
+if need_userns "$desc"; then
+	run_nsbox --ro-bind / / --dev /dev --proc /proc --unshare-pid --seccomp-profile default -- \
+		"$inner_nsbox" --ro-bind / / true
+	expect_error "$desc" "seccomp filter of the nsbox sandbox" "--seccomp-profile default+userns"
+	# The profile refuses ptrace, which LeakSanitizer needs at exit in the
+	# sanitizer build (make check-asan): the inner nsbox skips that check.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		run_nsbox --ro-bind / / --dev /dev --proc /proc --unshare-pid \
+		--seccomp-profile default+userns -- "$inner_nsbox" --ro-bind / / echo nested
+	expect "... and with default+userns the nested nsbox runs" status 0 out nested
+fi
+
 # --- --dry-run and --verbose ---------------------------------------------------------------
 
 : >"$T/info"
