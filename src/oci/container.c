@@ -29,6 +29,7 @@
 #include "ops.h"
 #include "rlimit.h"
 #include "sandbox.h"
+#include "selinux.h"
 #include "sync.h"
 #include "util.h"
 
@@ -222,6 +223,33 @@ static void close_fds(const struct nsb_oci_proc *p, int keep1, int keep2)
 
 /* Everything that can fail before the process is started for real.
  * Returns the executable's path. */
+/* process.selinuxLabel and process.apparmorProfile: both take effect at
+ * execve (checked on the host by nsb_oci_process_check_host). */
+static void labels_or_die(const struct nsb_oci_proc *p)
+{
+	const struct nsb_oci_process *pr = p->process;
+
+	if (pr->selinux_label && pr->selinux_label[0] &&
+	    nsb_selinux_set_exec_label(pr->selinux_label) < 0)
+		nsb_die("%sselinuxLabel: cannot set '%s'", p->what, pr->selinux_label);
+	if (pr->apparmor_profile && pr->apparmor_profile[0]) {
+		_cleanup_free_ char *v = NULL;
+		int r;
+
+		if (asprintf(&v, "exec %s", pr->apparmor_profile) < 0)
+			nsb_die_errno(ENOMEM, "%sapparmorProfile", p->what);
+		/* The AppArmor-specific file of Linux 5.8+, else the shared one. */
+		r = nsb_write_file_at(AT_FDCWD, "/proc/thread-self/attr/apparmor/exec", v);
+		if (r == -ENOENT)
+			r = nsb_write_file_at(AT_FDCWD, "/proc/thread-self/attr/exec", v);
+		if (r < 0)
+			nsb_die_errno(r,
+			              "%sapparmorProfile: cannot set '%s' (is /proc mounted in "
+			              "the container?)",
+			              p->what, pr->apparmor_profile);
+	}
+}
+
 static char *prepare_or_die(const struct nsb_oci_proc *p, int fd, bool console, int keep)
 {
 	const struct nsb_oci_process *pr = p->process;
@@ -230,6 +258,7 @@ static char *prepare_or_die(const struct nsb_oci_proc *p, int fd, bool console, 
 		terminal_or_die(p, fd, console);
 	rlimits_or_die(p);
 	attributes_or_die(p);
+	labels_or_die(p);
 	if (chdir(pr->cwd) < 0)
 		nsb_die_errno(errno, "%scwd: cannot enter '%s'", p->what, pr->cwd);
 	close_fds(p, fd, keep);

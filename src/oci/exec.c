@@ -31,6 +31,7 @@
 #include "oci/translate.h"
 #include "signals.h"
 #include "sync.h"
+#include "selinux.h"
 #include "util.h"
 
 struct exec {
@@ -166,11 +167,33 @@ static int from_options(struct exec *e)
 	}
 	if (cli->no_new_privs)
 		e->proc.no_new_privileges = true;
+	if (cli->process_label) {
+		r = nsb_selinux_check_label("exec: --process-label", cli->process_label);
+		if (r < 0)
+			return r;
+		e->proc.selinux_label = (char *)cli->process_label;
+	}
+	if (cli->apparmor) {
+		if (access("/sys/kernel/security/apparmor", F_OK) < 0) {
+			nsb_err("exec: --apparmor: AppArmor is not enabled on this host ('%s')",
+			        cli->apparmor);
+			return -EOPNOTSUPP;
+		}
+		e->proc.apparmor_profile = (char *)cli->apparmor;
+	}
 	r = build_env(e);
 	if (r == -ENOMEM)
 		return nsb_log_errno(r, "exec");
 	e->what = strdup("exec: ");
-	return r < 0 ? r : e->what ? 0 : nsb_log_errno(ENOMEM, "exec");
+	if (r < 0)
+		return r;
+	if (!e->what)
+		return nsb_log_errno(ENOMEM, "exec");
+	/* Labels of config.json were checked at create; the library they
+	 * need is loaded here again (a new nsbox-oci process). */
+	if (!cli->process_label && !cli->apparmor)
+		return nsb_oci_process_check_host(&e->proc, "config.json: process.");
+	return 0;
 }
 
 static int from_file(struct exec *e)
@@ -191,7 +214,7 @@ static int from_file(struct exec *e)
 		e->what = NULL;
 		return nsb_log_errno(ENOMEM, "exec");
 	}
-	return 0;
+	return nsb_oci_process_check_host(&e->proc, e->what);
 }
 
 static int load(struct exec *e)

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -17,6 +18,7 @@
 #include "log.h"
 #include "oci/spec-parse.h"
 #include "oci/spec.h"
+#include "selinux.h"
 #include "util.h"
 
 #ifndef MS_NOSYMFOLLOW
@@ -1108,14 +1110,32 @@ void nsb_oci_spec_free(struct nsb_oci_spec *s)
 	*s = (struct nsb_oci_spec){0};
 }
 
-int nsb_oci_spec_check_host(const struct nsb_oci_spec *s)
+int nsb_oci_process_check_host(const struct nsb_oci_process *p, const char *what)
 {
-	if (s->process.apparmor_profile && s->process.apparmor_profile[0] &&
+	if (p->apparmor_profile && p->apparmor_profile[0] &&
 	    access("/sys/kernel/security/apparmor", F_OK) < 0) {
-		nsb_err("config.json: process.apparmorProfile: AppArmor is not enabled on this "
-		        "host ('%s')",
-		        s->process.apparmor_profile);
+		nsb_err("%sapparmorProfile: AppArmor is not enabled on this host ('%s')", what,
+		        p->apparmor_profile);
 		return -EOPNOTSUPP;
 	}
+	if (p->selinux_label && p->selinux_label[0]) {
+		_cleanup_free_ char *opt = NULL;
+
+		if (asprintf(&opt, "%sselinuxLabel", what) < 0)
+			return nsb_log_errno(ENOMEM, "%sselinuxLabel", what);
+		return nsb_selinux_check_label(opt, p->selinux_label);
+	}
+	return 0;
+}
+
+int nsb_oci_spec_check_host(const struct nsb_oci_spec *s)
+{
+	int r = nsb_oci_process_check_host(&s->process, "config.json: process.");
+
+	if (r < 0)
+		return r;
+	if (s->linux_.mount_label && s->linux_.mount_label[0])
+		return nsb_selinux_check_label("config.json: linux.mountLabel",
+		                               s->linux_.mount_label);
 	return 0;
 }

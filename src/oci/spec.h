@@ -405,9 +405,14 @@ int nsb_oci_process_parse(const char *file, const char *text, size_t len,
 void nsb_oci_spec_free(struct nsb_oci_spec *spec);
 void nsb_oci_process_free(struct nsb_oci_process *p);
 
-/* Checks that depend on the host: AppArmor available when a profile is
- * asked for. 0 or -EOPNOTSUPP, logged. */
+/* Checks that depend on the host: AppArmor enabled when a profile is
+ * asked for, SELinux enabled and the labels valid (process.selinuxLabel,
+ * linux.mountLabel; this loads libselinux for the container's set-up).
+ * 0 or -errno, logged. */
 int nsb_oci_spec_check_host(const struct nsb_oci_spec *spec);
+/* The same for one process (exec --process): its AppArmor profile and
+ * SELinux label. WHAT prefixes the JSON paths in messages. */
+int nsb_oci_process_check_host(const struct nsb_oci_process *p, const char *what);
 
 /* Names, for features and messages. */
 const char *nsb_oci_ns_name(enum nsb_oci_ns ns);

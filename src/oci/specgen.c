@@ -270,11 +270,11 @@ int nsb_oci_features(FILE *f)
 	strings(&w, "knownFlags", names, n);
 	strings(&w, "supportedFlags", names, n);
 	nsb_jw_end_object(&w);
-	/* AppArmor profiles are not applied yet (phase 2); SELinux labels
-	 * are, with libselinux. */
+	/* What this build can apply: AppArmor profiles through /proc (no
+	 * library), SELinux labels with libselinux. */
 	nsb_jw_key(&w, "apparmor");
 	nsb_jw_begin_object(&w);
-	nsb_jw_kbool(&w, "enabled", false);
+	nsb_jw_kbool(&w, "enabled", true);
 	nsb_jw_end_object(&w);
 	nsb_jw_key(&w, "selinux");
 	nsb_jw_begin_object(&w);

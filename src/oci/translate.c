@@ -637,6 +637,10 @@ int nsb_oci_translate(const struct nsb_oci_spec *spec, const char *bundle,
 	nsb_config_init_fds(&ret->cfg);
 	ret->cfg.real_uid = (uid_t)-1;
 	ret->cfg.real_gid = (gid_t)-1;
+	/* The tmpfs and other filesystems the ops mount get linux.mountLabel
+	 * (checked by nsb_oci_spec_check_host). */
+	if (spec->linux_.mount_label && spec->linux_.mount_label[0])
+		ret->cfg.file_label = spec->linux_.mount_label;
 	r = namespaces(&t);
 	if (r < 0)
 		goto fail;

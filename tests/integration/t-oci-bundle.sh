@@ -269,6 +269,30 @@ cfg_bad 'c["process"]["args"] = ["/bin/nonexistent"]'
 nothing_left "a missing command fails create (as runc)" "exec: '/bin/nonexistent': No such file or directory"
 cfg_bad 'c["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": 1, "hard": 2147483647}]'
 nothing_left "an rlimit that cannot be set names the limit" "config.json: process.rlimits[0]: cannot set RLIMIT_NOFILE to 1:2147483647"
+# Security labels this host cannot apply are refused, not ignored.
+if [ ! -e /sys/kernel/security/apparmor ]; then
+	cfg_bad 'c["process"]["apparmorProfile"] = "containers-default"'
+	nothing_left "apparmorProfile without AppArmor" "config.json: process.apparmorProfile: AppArmor is not enabled on this host ('containers-default')"
+fi
+if [ ! -e /sys/fs/selinux/enforce ]; then
+	cfg_bad 'c["process"]["selinuxLabel"] = "system_u:system_r:container_t:s0"'
+	nothing_left "selinuxLabel without SELinux" "config.json: process.selinuxLabel: "
+	cfg_bad 'c["linux"]["mountLabel"] = "system_u:object_r:container_file_t:s0"'
+	nothing_left "linux.mountLabel without SELinux" "config.json: linux.mountLabel: "
+	cp "$T/good.json" "$B/config.json"
+	args "$B" 'sleep 30'
+	printf '{"args": ["true"], "cwd": "/", "selinuxLabel": "system_u:system_r:container_t:s0"}' >"$T/label.json"
+	oci run -d -b "$B" lab
+	oci exec --process "$T/label.json" lab
+	expect "exec --process with a selinuxLabel without SELinux" status 1 err_has "label.json: selinuxLabel: "
+	oci exec --process-label system_u:system_r:container_t:s0 lab true
+	expect "exec --process-label without SELinux" status 1 err_has "exec: --process-label: "
+	if [ ! -e /sys/kernel/security/apparmor ]; then
+		oci exec --apparmor containers-default lab true
+		expect "exec --apparmor without AppArmor" status 1 err "nsbox-oci: exec: --apparmor: AppArmor is not enabled on this host ('containers-default')"
+	fi
+	oci delete -f lab
+fi
 cp "$T/good.json" "$B/config.json"
 
 done_testing
