@@ -225,6 +225,46 @@ arg /bin"
 		printf 'fd 6 r %s\nfd 7 r %s\nfd 8 r %s\nfd 9 w /dev/null\n' "$d/passwd" "$d/group" "$d/info"
 		printf 'arg --args\narg 3\narg /usr/bin/true\n'
 	}
+	# nsbox-oci against runc: both rootless, /bin/true in a bundle of a
+	# static busybox, config.json from `nsbox-oci spec --rootless` as the
+	# measuring user; left out without runc or a static busybox.
+	runc=${RUNC:-$(command -v runc 2>/dev/null || true)}
+	busybox=
+	for b in /bin/busybox /usr/bin/busybox; do
+		if [ -x "$b" ] && ! ldd "$b" >/dev/null 2>&1; then
+			busybox=$b
+			break
+		fi
+	done
+	oci_spec=
+	if [ -n "$runc" ] && [ -n "$busybox" ]; then
+		ln -s nsbox "$tmp/bin/nsbox-oci"
+		cp "$runc" "$tmp/bin/runc"
+		chmod 0755 "$tmp/bin/runc"
+		for b in nsbox-oci runc; do
+			mkdir -p "$d/$b/bundle/rootfs/bin" "$d/$b/bundle/rootfs/proc" "$d/$b/bundle/rootfs/dev" \
+				"$d/$b/bundle/rootfs/sys" "$d/$b/bundle/rootfs/tmp" "$d/$b/state"
+			cp "$busybox" "$d/$b/bundle/rootfs/bin/busybox"
+			ln -s busybox "$d/$b/bundle/rootfs/bin/true"
+			ln -s busybox "$d/$b/bundle/rootfs/bin/sh"
+			[ -z "$run_as" ] || chown 65534:65534 "$d/$b/bundle" "$d/$b/state"
+			(cd "$d/$b/bundle" && $run_as "$tmp/bin/nsbox-oci" spec --rootless) ||
+				die "nsbox-oci spec --rootless failed"
+			sed -i -e 's/"terminal": true/"terminal": false/' -e 's|^\(\t*\)"sh"$|\1"/bin/true"|' \
+				"$d/$b/bundle/config.json"
+			oci_spec="${oci_spec}variant $b
+arg $tmp/bin/$b
+arg --root
+arg $d/$b/state
+arg run
+arg --bundle
+arg $d/$b/bundle
+arg bench
+"
+		done
+	else
+		echo "$me: no runc or no static busybox (apt-get install -y runc busybox-static): nsbox-oci against runc left out" >&2
+	fi
 	{
 		echo "group lifecycle options (/usr/bin/true, user+pid namespaces, ro /usr, N=0)"
 		printf 'variant nsbox\narg %s\n%s\narg /usr/bin/true\n' "$tmp/bin/nsbox" "$common"
@@ -238,6 +278,10 @@ arg /bin"
 		echo "group Flatpak-like line (about 50 operations via --args, data fds, --sync-fd, --info-fd, --seccomp)"
 		flatpak bwrap
 		flatpak nsbox
+		if [ -n "$oci_spec" ]; then
+			echo "group nsbox-oci against runc (rootless run of /bin/true in a busybox bundle)"
+			printf '%s' "$oci_spec"
+		fi
 	} >"$tmp/variants.spec"
 	echo "$me: measuring the lifecycle options and two real command lines" >&2
 	# shellcheck disable=SC2086
@@ -255,6 +299,11 @@ arg /bin"
 				rj = ms[gr "|nsbox --json-status-fd"] / base
 				printf "  %s  --info-fd launch <= 1.05x a plain one        (%.2fx)\n", verdict(ri <= 1.05), ri
 				printf "  %s  --json-status-fd launch <= 1.05x a plain one (%.2fx)\n", verdict(rj <= 1.05), rj
+			} else if (gr ~ /^nsbox-oci/) {
+				sp = ms[gr "|runc"] / ms[gr "|nsbox-oci"]
+				printf "  %s  nsbox-oci run: faster than runc run (%.2fx)\n", verdict(sp >= 1), sp
+				printf "  %s  nsbox-oci run: peak RSS <= runc (%d / %d KiB)\n",
+					verdict(rss[gr "|nsbox-oci"] <= rss[gr "|runc"]), rss[gr "|nsbox-oci"], rss[gr "|runc"]
 			} else {
 				name = gr
 				sub(/ \(.*$/, "", name)
