@@ -184,3 +184,85 @@ except OSError as e:
 print(r, int((time.monotonic() - t0) * 1000))
 EOF
 }
+
+# net_start_servers [dns=ADDR]... [tcp=NAME:PORT]... [a=NAME=ADDR]...: the
+# test servers on the host, in the background ($srv_pid), until the
+# script ends (at most 300 s): TCP servers tcp_ok and tcp_no and UDP echo
+# servers udp_ok and udp_no on ephemeral ports of 127.0.0.1, TCP servers
+# NAME on fixed ports, and a DNS resolver on ADDR:53 answering A records
+# for the names given (*.SUFFIX for every name under it; other names get
+# NXDOMAIN). Every request is logged to $T/srv.log ("NAME from ADDR",
+# "dns ADDR"). Sets tcp_ok, tcp_no, udp_ok and udp_no to the ports once
+# the servers listen; 1 if they do not start ($T/srv.out says why).
+net_start_servers() {
+	cat >"$T/srv.py" <<'EOF'
+import select, socket, struct, sys, time, os
+log = open(sys.argv[2], "a", buffering=1)
+def sock(kind, addr, port):
+    s = socket.socket(socket.AF_INET, kind)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    if kind == socket.SOCK_STREAM:
+        s.listen(64)
+    return s
+tcp = {n: sock(socket.SOCK_STREAM, "127.0.0.1", 0) for n in ("tcp_ok", "tcp_no")}
+udp = {n: sock(socket.SOCK_DGRAM, "127.0.0.1", 0) for n in ("udp_ok", "udp_no")}
+dns, names = [], {}
+for arg in sys.argv[3:]:
+    kind, _, val = arg.partition("=")
+    if kind == "dns":
+        dns.append(sock(socket.SOCK_DGRAM, val, 53))
+    elif kind == "tcp":
+        n, _, port = val.partition(":")
+        tcp[n] = sock(socket.SOCK_STREAM, "127.0.0.1", int(port))
+    elif kind == "a":
+        n, _, addr = val.partition("=")
+        names[n.lower()] = addr
+ports = {n: s.getsockname()[1] for n, s in list(tcp.items()) + list(udp.items())}
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(" ".join("%s=%d" % kv for kv in ports.items()) + "\n")
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+def lookup(q):
+    labels, i = [], 12
+    while q[i]:
+        labels.append(q[i + 1:i + 1 + q[i]].decode("ascii", "replace").lower())
+        i += 1 + q[i]
+    name = ".".join(labels)
+    for n, addr in names.items():
+        if name == n or (n.startswith("*.") and name.endswith(n[1:])):
+            return addr, i
+    return None, i
+def answer(q):
+    addr, i = lookup(q)
+    qtype = struct.unpack("!H", q[i + 1:i + 3])[0]
+    n = 1 if addr and qtype == 1 else 0
+    hdr = q[:2] + struct.pack("!HHHHH", 0x8180 if addr else 0x8183, 1, n, 0, 0)
+    rr = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton(addr) if n else b""
+    return hdr + q[12:i + 5] + rr
+end = time.time() + 300
+socks = list(tcp.values()) + list(udp.values()) + dns
+while time.time() < end:
+    for s in select.select(socks, [], [], 1)[0]:
+        if s in dns:
+            q, a = s.recvfrom(512)
+            log.write("dns %s\n" % s.getsockname()[0])
+            s.sendto(answer(q), a)
+        elif s.type == socket.SOCK_STREAM:
+            c, a = s.accept()
+            name = [n for n, x in tcp.items() if x is s][0]
+            log.write("%s from %s\n" % (name, a[0]))
+            c.sendall(("hello-%s\n" % name).encode())
+            c.close()
+        else:
+            d, a = s.recvfrom(512)
+            name = [n for n, x in udp.items() if x is s][0]
+            log.write("%s from %s\n" % (name, a[0]))
+            s.sendto(d, a)
+EOF
+	chmod a+r "$T/srv.py"
+	env NSBOX_TEST_CHILD="$NSBOX_TEST_MARK" python3 "$T/srv.py" "$T/ports" "$T/srv.log" "$@" \
+		>"$T/srv.out" 2>&1 &
+	srv_pid=$!
+	wait_until 10 test -s "$T/ports" || return 1
+	eval "$(cat "$T/ports")"
+}

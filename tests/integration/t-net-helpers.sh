@@ -50,71 +50,16 @@ fi
 
 # --- the host side: TCP, UDP and DNS servers ----------------------------------------------
 
-cat >"$T/srv.py" <<'EOF'
-# Servers on 127.0.0.1 (ephemeral ports, written to argv[1]) and a DNS
-# resolver on 127.0.0.1:53 and 192.0.2.2:53 answering A 192.0.2.77 for
-# *.nsbox.test. Every request is logged to argv[2]. Ends after 300 s.
-import select, socket, struct, sys, time
-log = open(sys.argv[2], "a", buffering=1)
-def sock(kind, addr, port):
-    s = socket.socket(socket.AF_INET, kind)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind((addr, port))
-    if kind == socket.SOCK_STREAM:
-        s.listen(16)
-    return s
-tcp = {name: sock(socket.SOCK_STREAM, "127.0.0.1", 0) for name in ("tcp_ok", "tcp_no")}
-udp = {name: sock(socket.SOCK_DGRAM, "127.0.0.1", 0) for name in ("udp_ok", "udp_no")}
-dns = [sock(socket.SOCK_DGRAM, a, 53) for a in ("127.0.0.1", "192.0.2.2")]
-ports = {n: s.getsockname()[1] for n, s in list(tcp.items()) + list(udp.items())}
-with open(sys.argv[1] + ".tmp", "w") as f:
-    f.write(" ".join("%s=%d" % kv for kv in ports.items()) + "\n")
-import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-def answer(q):
-    i = 12
-    while q[i]:
-        i += q[i] + 1
-    name = q[12:i]
-    qtype = struct.unpack("!H", q[i + 1:i + 3])[0]
-    ok = name.endswith(b"\x05nsbox\x04test") and qtype == 1
-    hdr = q[:2] + struct.pack("!HHHHH", 0x8180 if ok else 0x8183, 1, 1 if ok else 0, 0, 0)
-    rr = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton("192.0.2.77")
-    return hdr + q[12:i + 5] + (rr if ok else b"")
-end = time.time() + 300
-socks = list(tcp.values()) + list(udp.values()) + dns
-while time.time() < end:
-    for s in select.select(socks, [], [], 1)[0]:
-        if s in dns:
-            q, a = s.recvfrom(512)
-            log.write("dns %s\n" % s.getsockname()[0])
-            s.sendto(answer(q), a)
-        elif s.type == socket.SOCK_STREAM:
-            c, a = s.accept()
-            name = [n for n, x in tcp.items() if x is s][0]
-            log.write("%s from %s\n" % (name, a[0]))
-            c.sendall(("hello-%s\n" % name).encode())
-            c.close()
-        else:
-            d, a = s.recvfrom(512)
-            name = [n for n, x in udp.items() if x is s][0]
-            log.write("%s from %s\n" % (name, a[0]))
-            s.sendto(d, a)
-EOF
-
 # The client inside: one check per call, one line "RESULT MS".
 net_write_client "$T/cli.py"
 
-env NSBOX_TEST_CHILD="$NSBOX_TEST_MARK" python3 "$T/srv.py" "$T/ports" "$T/srv.log" \
-	>"$T/srv.out" 2>&1 &
-srv_pid=$!
-if ! wait_until 10 test -s "$T/ports"; then
+if ! net_start_servers dns=127.0.0.1 dns=192.0.2.2 'a=*.nsbox.test=192.0.2.77'; then
 	not_ok "the test servers start"
 	diag "$(cat "$T/srv.out" 2>/dev/null)"
 	done_testing
 	exit
 fi
 ok "the test servers start"
-eval "$(cat "$T/ports")"
 
 # --- one helper ----------------------------------------------------------------------------
 

@@ -34,82 +34,17 @@ fi
 
 # --- the host side: servers on 127.0.0.1 ----------------------------------------------------
 
-cat >"$T/srv.py" <<'EOF'
-# On 127.0.0.1: TCP servers tcp_ok and tcp_no and UDP echo servers udp_ok
-# and udp_no on ephemeral ports (written to argv[1]), a TCP server "index"
-# on port 443, a DNS resolver on port 53: A records for
-# pkg-pasta.nsbox.test (192.0.2.1, where pasta's sandbox finds the host's
-# loopback), pkg-slirp4netns.nsbox.test (10.0.2.2, slirp4netns's) and
-# x.nsbox.test (192.0.2.77), no other record for them, no other name.
-# Every request is logged to argv[2]. Ends after 300 s.
-import select, socket, struct, sys, time, os
-log = open(sys.argv[2], "a", buffering=1)
-def sock(kind, port):
-    s = socket.socket(socket.AF_INET, kind)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", port))
-    if kind == socket.SOCK_STREAM:
-        s.listen(16)
-    return s
-tcp = {n: sock(socket.SOCK_STREAM, 0) for n in ("tcp_ok", "tcp_no")}
-tcp["index"] = sock(socket.SOCK_STREAM, 443)
-udp = {n: sock(socket.SOCK_DGRAM, 0) for n in ("udp_ok", "udp_no")}
-dns = sock(socket.SOCK_DGRAM, 53)
-ports = {n: s.getsockname()[1] for n, s in list(tcp.items()) + list(udp.items())}
-with open(sys.argv[1] + ".tmp", "w") as f:
-    f.write(" ".join("%s=%d" % kv for kv in ports.items()) + "\n")
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-names = {b"\x09pkg-pasta\x05nsbox\x04test": "192.0.2.1",
-         b"\x0fpkg-slirp4netns\x05nsbox\x04test": "10.0.2.2",
-         b"\x01x\x05nsbox\x04test": "192.0.2.77"}
-def answer(q):
-    i = 12
-    while q[i]:
-        i += q[i] + 1
-    name = q[12:i].lower()
-    qtype = struct.unpack("!H", q[i + 1:i + 3])[0]
-    addr = names.get(name)
-    n = 1 if addr and qtype == 1 else 0
-    rcode = 0x8180 if addr else 0x8183
-    hdr = q[:2] + struct.pack("!HHHHH", rcode, 1, n, 0, 0)
-    rr = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton(addr) if n else b""
-    return hdr + q[12:i + 5] + rr
-end = time.time() + 300
-socks = list(tcp.values()) + list(udp.values()) + [dns]
-while time.time() < end:
-    for s in select.select(socks, [], [], 1)[0]:
-        if s is dns:
-            q, a = s.recvfrom(512)
-            log.write("dns\n")
-            s.sendto(answer(q), a)
-        elif s.type == socket.SOCK_STREAM:
-            c, a = s.accept()
-            name = [n for n, x in tcp.items() if x is s][0]
-            log.write("%s from %s\n" % (name, a[0]))
-            c.sendall(("hello-%s\n" % name).encode())
-            c.close()
-        else:
-            d, a = s.recvfrom(512)
-            name = [n for n, x in udp.items() if x is s][0]
-            log.write("%s from %s\n" % (name, a[0]))
-            s.sendto(d, a)
-EOF
-
 # The client, inside: one check per call, one line "RESULT MS".
 net_write_client "$T/cli.py"
-chmod a+r "$T/srv.py" "$T/cli.py"
+chmod a+r "$T/cli.py"
 
-env NSBOX_TEST_CHILD="$NSBOX_TEST_MARK" python3 "$T/srv.py" "$T/ports" "$T/srv.log" \
-	>"$T/srv.out" 2>&1 &
-srv_pid=$!
-if ! wait_until 10 test -s "$T/ports"; then
+if ! net_start_servers dns=127.0.0.1 tcp=index:443 a=pkg-pasta.nsbox.test=192.0.2.1 a=pkg-slirp4netns.nsbox.test=10.0.2.2 a=x.nsbox.test=192.0.2.77; then
 	not_ok "the test servers start"
 	diag "$(cat "$T/srv.out" 2>/dev/null)"
 	done_testing
 	exit
 fi
 ok "the test servers start"
-eval "$(cat "$T/ports")"
 
 # The sandbox's root: /usr, /proc, /dev, the scripts, the control directory.
 NROOT="$ROOT --ro-bind $T/cli.py /cli.py $CTL"
