@@ -323,6 +323,21 @@ $(for w in $podman_cmd --runtime "$tmp/bin/$b" run --rm --network none localhost
 		echo "group Flatpak-like line (about 50 operations via --args, data fds, --sync-fd, --info-fd, --seccomp)"
 		flatpak bwrap
 		flatpak nsbox
+		# The network modes: the cost of a user-mode helper (and of an
+		# egress policy) against a private namespace with only lo.
+		# /usr/bin/true sends nothing.
+		echo "group network modes (/usr/bin/true, user+pid namespaces, ro /usr, N=0)"
+		printf 'variant nsbox --unshare-net\narg %s\n%s\narg --unshare-net\narg /usr/bin/true\n' \
+			"$tmp/bin/nsbox" "$common"
+		for h in pasta slirp4netns; do
+			command -v "$h" >/dev/null 2>&1 || continue
+			printf 'variant nsbox --net %s\narg %s\n%s\narg --net\narg %s\narg /usr/bin/true\n' \
+				"$h" "$tmp/bin/nsbox" "$common" "$h"
+		done
+		if command -v pasta >/dev/null 2>&1; then
+			printf 'variant nsbox --net pasta --net-allow\narg %s\n%s\narg --net\narg pasta\narg --net-allow\narg dns\narg --net-allow\narg tcp:127.0.0.1:443\narg /usr/bin/true\n' \
+				"$tmp/bin/nsbox" "$common"
+		fi
 		if [ -n "$oci_spec" ]; then
 			echo "group nsbox-oci against runc (rootless, /bin/true in a busybox bundle: run = create, start, wait, delete; podman run --rm)"
 			printf '%s' "$oci_spec"
@@ -338,7 +353,9 @@ $(for w in $podman_cmd --runtime "$tmp/bin/$b" run --rm --network none localhost
 	END {
 		for (k in ms) { split(k, a, "|"); g[a[1]] = 1 }
 		for (gr in g) {
-			if (gr ~ /^lifecycle/) {
+			if (gr ~ /^network/) {
+				continue
+			} else if (gr ~ /^lifecycle/) {
 				base = ms[gr "|nsbox"]
 				ri = ms[gr "|nsbox --info-fd"] / base
 				rj = ms[gr "|nsbox --json-status-fd"] / base
