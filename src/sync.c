@@ -30,11 +30,16 @@
  *  EOF at S or C: M is gone; they exit 1 without a message (nobody is
  *  left to read it, and --die-with-parent may be killing them anyway).
  *
- * Channel B, S (as pid 1) <-> C, made by S before the fork:
+ * Channel B, S (as pid 1) <-> C, made by S before a fork:
  *  S -> C: REAPER_READY once S has locked itself down (closed every fd it
  *  does not need, dropped its capabilities, set its dumpability); C waits
  *  for it right before sending EXEC, so COMMAND never meets a pid 1 that
  *  still has privileges. EOF at C: pid 1 died; C exits 1.
+ *  Usually there is no channel B: C shares S's memory until it executes
+ *  COMMAND (clone CLONE_VM|CLONE_VFORK, sandbox.c), S stays suspended and
+ *  non-dumpable meanwhile, and locks itself down as soon as it resumes.
+ *  The fork and channel B remain where C must enter another user
+ *  namespace (the kernel refuses that to a process sharing memory).
  *
  * The OCI face adds ROOT_READY (S -> its parent: the container is built)
  * and START (-> S: run process.args) on the same channel. */
