@@ -227,7 +227,8 @@ struct nsb_config {
 	size_t n_owned;
 };
 
-/* Mark every fd option as not given (-1); nsb_cli_parse() starts with it. */
+/* Mark every fd option as not given (-1); nsb_cli_parse() starts with it.
+ * config.c holds these two. */
 void nsb_config_init_fds(struct nsb_config *cfg);
 
 /* Release what parsing allocated; cfg may be partly filled. */

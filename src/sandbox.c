@@ -455,16 +455,22 @@ static int vforked_command(void *unused)
 /* COMMAND's process may share pid 1's memory until it executes COMMAND
  * (clone CLONE_VM|CLONE_VFORK, pid 1 waiting meanwhile): no page table is
  * copied and no page copied on write, which is most of what a pid 1 costs
- * a launch (about 0.3 ms here). Not when it must enter another user
- * namespace, which the kernel refuses to a process sharing its memory;
- * not under the sanitizers, whose runtime does not expect a process
- * running on another stack in its memory. */
+ * a launch (about 0.3 ms here). Pid 1 then locks itself down only once
+ * COMMAND runs; until then it is not dumpable, which keeps out any
+ * COMMAND without CAP_SYS_PTRACE in the caller's user namespace, so this
+ * is only done when nsbox made a user namespace for the sandbox (COMMAND's
+ * capabilities are in that one). A root caller without one takes the fork,
+ * and COMMAND waits until pid 1 has locked itself down (REAPER_READY).
+ * Not either when COMMAND must enter another user namespace, which the
+ * kernel refuses to a process sharing its memory; nor under the
+ * sanitizers, whose runtime does not expect a process running on another
+ * stack in its memory. */
 static bool can_share_memory(const struct nsb_config *cfg, const struct nsb_plan *plan)
 {
 #if defined(__SANITIZE_ADDRESS__)
 	return false;
 #else
-	return !plan->nested_userns && cfg->userns2_fd < 0;
+	return plan->userns && !plan->nested_userns && cfg->userns2_fd < 0;
 #endif
 }
 

@@ -38,8 +38,10 @@
  *  Usually there is no channel B: C shares S's memory until it executes
  *  COMMAND (clone CLONE_VM|CLONE_VFORK, sandbox.c), S stays suspended and
  *  non-dumpable meanwhile, and locks itself down as soon as it resumes.
- *  The fork and channel B remain where C must enter another user
- *  namespace (the kernel refuses that to a process sharing memory).
+ *  The fork and channel B remain where nsbox made no user namespace (a
+ *  root caller: COMMAND may then hold CAP_SYS_PTRACE over the non-dumpable
+ *  pid 1) and where C must enter another user namespace (the kernel
+ *  refuses that to a process sharing memory).
  *
  * The OCI face adds ROOT_READY (S -> its parent: the container is built)
  * and START (-> S: run process.args) on the same channel. */
