@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libFuzzer harness for nsb_oci_spec_parse(): the input is a config.json.
+/* libFuzzer harness for nsb_oci_spec_parse(): the input is a config.json;
+ * the same bytes then go to the readers of exec --process and update
+ * --resources documents (nsb_oci_process_parse, nsb_oci_resources_parse).
  * A document that parses also goes through the pure steps phase 2 will
  * take with it: the cgroup writes of linux.resources (v1 and v2) and the
  * v2 device program. Nothing is mounted, written or installed.
@@ -99,6 +101,59 @@ static void resources_steps(const struct nsb_oci_resources *res)
 	}
 }
 
+/* A failed parse of FILE: an errno, logged once naming FILE. */
+static void check_failure(int r, const char *file)
+{
+	if (r > 0 || r <= -4096)
+		fail("%s: not 0 nor an errno: %d", file, r);
+	if (messages != 1)
+		fail("%s: %d messages for %d: %s", file, messages, r, first_message);
+	if (strncmp(first_message, "nsbox-oci: ", 11) != 0 ||
+	    strncmp(first_message + 11, file, strlen(file)) != 0)
+		fail("message does not name %s: %s", file, first_message);
+}
+
+/* The same text as the other JSON documents nsbox-oci reads from its
+ * caller: exec --process FILE and update --resources FILE. */
+static void other_documents(const uint8_t *data, size_t size)
+{
+	static const struct nsb_oci_process pzero;
+	static const struct nsb_oci_resources rzero;
+	struct nsb_oci_process p;
+	struct nsb_oci_resources res;
+	int r;
+
+	messages = 0;
+	first_message[0] = '\0';
+	r = nsb_oci_process_parse("process.json", (const char *)data, size, &p);
+	if (r == 0) {
+		if (messages != 0)
+			fail("process.json: success with %d messages: %s", messages, first_message);
+		check_strv(&p.args, "args");
+		check_strv(&p.env, "env");
+	} else {
+		check_failure(r, "process.json");
+		if (memcmp(&p, &pzero, sizeof(p)) != 0)
+			fail("process.json: a failure left something in the struct");
+	}
+	nsb_oci_process_free(&p);
+
+	messages = 0;
+	first_message[0] = '\0';
+	r = nsb_oci_resources_parse("resources.json", (const char *)data, size, &res);
+	if (r == 0) {
+		if (messages != 0)
+			fail("resources.json: success with %d messages: %s", messages,
+			     first_message);
+		resources_steps(&res);
+	} else {
+		check_failure(r, "resources.json");
+		if (memcmp(&res, &rzero, sizeof(res)) != 0)
+			fail("resources.json: a failure left something in the struct");
+	}
+	nsb_oci_resources_free(&res);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct nsb_oci_spec zero;
@@ -125,5 +180,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fail("a failure left something in the struct");
 	}
 	nsb_oci_spec_free(&spec);
+	other_documents(data, size);
 	return 0;
 }
