@@ -36,62 +36,6 @@ cat >"$T/seccomp.json" <<'EOF'
 {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}
 EOF
 
-# podman_setup DIR OWNER: podman's directories and configuration in DIR
-# (made for OWNER, a user name, or "" for the caller).
-podman_setup() {
-	mkdir -p "$1/xdg" "$1/home" "$1/tmp" "$1/vol" "$1/hooks" "$1/ocistate"
-	# podman wants a run root of at most 50 characters: one in /tmp, removed
-	# with the scratch directories.
-	PR=$(mktemp -d /tmp/nsbpm.XXXXXX) || return 1
-	_scratch="$_scratch $PR"
-	chmod 0700 "$1/xdg"
-	chmod 0755 "$1/vol" "$1/hooks"
-	# Limits at most the caller's hard ones.
-	nofile=$(awk '/^Max open files/ {print $5}' /proc/self/limits)
-	nproc=$(awk '/^Max processes/ {print $4}' /proc/self/limits)
-	[ "$nofile" = unlimited ] || [ "$nofile" -gt 1024 ] && nofile=1024
-	[ "$nproc" = unlimited ] || [ "$nproc" -gt 4096 ] && nproc=4096
-	cat >"$1/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
-log_driver = "k8s-file"
-[engine]
-events_logger = "file"
-cgroup_manager = "cgroupfs"
-EOF
-	# A hook for --hooks-dir: the state podman's runtime hands it.
-	cat >"$1/hooks/nsbox-oci-test.json" <<EOF
-{"version": "1.0.0", "hook": {"path": "/bin/sh", "args": ["sh", "-c", "cat > $1/vol/hook-\$1.json", "sh", "prestart"]},
- "when": {"annotations": {"^nsbox-oci-test-hook\$": "yes"}}, "stages": ["prestart"]}
-EOF
-	cp "$T/seccomp.json" "$1/seccomp.json"
-	tar -C "$ROOTFS" --owner=0 --group=0 --numeric-owner -cf "$1/rootfs.tar" .
-	[ -z "$2" ] || chown -R "$2:$2" "$1" "$PR"
-}
-
-# pm ARGS...: run_cmd podman with this flavour's directories and runner.
-pm() {
-	# shellcheck disable=SC2086
-	run_cmd $PRUN env -i PATH="$PATH" LC_ALL=C HOME="$PD/home" XDG_RUNTIME_DIR="$PD/xdg" \
-		CONTAINERS_CONF="$PD/containers.conf" \
-		podman --root "$PD/root" --runroot "$PR" --tmpdir "$PD/tmp" --storage-driver vfs \
-		--cgroup-manager cgroupfs --events-backend file --hooks-dir "$PD/hooks" \
-		--runtime "$OCI" "$@"
-}
-
-# The flavour's own leftovers: its containers, conmon, and rootless
-# podman's pause process (it keeps podman's user namespace for later
-# commands).
-podman_teardown() {
-	pm rm -a -f -t 0
-	if [ -f "$PD/xdg/libpod/tmp/pause.pid" ]; then
-		kill -KILL "$(cat "$PD/xdg/libpod/tmp/pause.pid")" 2>/dev/null
-	fi
-	for p in $(pgrep -f -- "conmon.*$PD/" 2>/dev/null); do
-		kill -KILL "$p" 2>/dev/null
-	done
-}
-
 E="--env NSBOX_TEST_CHILD=$NSBOX_TEST_MARK"
 
 # suite NAME: every podman test, named "NAME: ...".
