@@ -31,7 +31,6 @@
 #include "oci/translate.h"
 #include "signals.h"
 #include "sync.h"
-#include "selinux.h"
 #include "util.h"
 
 struct exec {
@@ -167,20 +166,19 @@ static int from_options(struct exec *e)
 	}
 	if (cli->no_new_privs)
 		e->proc.no_new_privileges = true;
-	if (cli->process_label) {
-		r = nsb_selinux_check_label("exec: --process-label", cli->process_label);
-		if (r < 0)
-			return r;
+	if (cli->process_label)
 		e->proc.selinux_label = (char *)cli->process_label;
-	}
-	if (cli->apparmor) {
-		if (access("/sys/kernel/security/apparmor", F_OK) < 0) {
-			nsb_err("exec: --apparmor: AppArmor is not enabled on this host ('%s')",
-			        cli->apparmor);
-			return -EOPNOTSUPP;
-		}
+	if (cli->apparmor)
 		e->proc.apparmor_profile = (char *)cli->apparmor;
-	}
+	/* Each label as given, by the option or by config.json (checked at
+	 * create, but this is a new process: libselinux is loaded here). */
+	r = nsb_oci_check_labels(
+	        cli->apparmor ? "exec: --apparmor" : "config.json: process.apparmorProfile",
+	        e->proc.apparmor_profile,
+	        cli->process_label ? "exec: --process-label" : "config.json: process.selinuxLabel",
+	        e->proc.selinux_label);
+	if (r < 0)
+		return r;
 	r = build_env(e);
 	if (r == -ENOMEM)
 		return nsb_log_errno(r, "exec");
@@ -189,10 +187,6 @@ static int from_options(struct exec *e)
 		return r;
 	if (!e->what)
 		return nsb_log_errno(ENOMEM, "exec");
-	/* Labels of config.json were checked at create; the library they
-	 * need is loaded here again (a new nsbox-oci process). */
-	if (!cli->process_label && !cli->apparmor)
-		return nsb_oci_process_check_host(&e->proc, "config.json: process.");
 	return 0;
 }
 

@@ -1093,22 +1093,26 @@ void nsb_oci_spec_free(struct nsb_oci_spec *s)
 	*s = (struct nsb_oci_spec){0};
 }
 
-int nsb_oci_process_check_host(const struct nsb_oci_process *p, const char *what)
+int nsb_oci_check_labels(const char *apparmor_what, const char *apparmor, const char *selinux_what,
+                         const char *selinux)
 {
-	if (p->apparmor_profile && p->apparmor_profile[0] &&
-	    access("/sys/kernel/security/apparmor", F_OK) < 0) {
-		nsb_err("%sapparmorProfile: AppArmor is not enabled on this host ('%s')", what,
-		        p->apparmor_profile);
+	if (apparmor && apparmor[0] && access("/sys/kernel/security/apparmor", F_OK) < 0) {
+		nsb_err("%s: AppArmor is not enabled on this host ('%s')", apparmor_what, apparmor);
 		return -EOPNOTSUPP;
 	}
-	if (p->selinux_label && p->selinux_label[0]) {
-		_cleanup_free_ char *opt = NULL;
-
-		if (asprintf(&opt, "%sselinuxLabel", what) < 0)
-			return nsb_log_errno(ENOMEM, "%sselinuxLabel", what);
-		return nsb_selinux_check_label(opt, p->selinux_label);
-	}
+	if (selinux && selinux[0])
+		return nsb_selinux_check_label(selinux_what, selinux);
 	return 0;
+}
+
+int nsb_oci_process_check_host(const struct nsb_oci_process *p, const char *what)
+{
+	_cleanup_free_ char *apparmor = NULL, *selinux = NULL;
+
+	if (asprintf(&apparmor, "%sapparmorProfile", what) < 0 ||
+	    asprintf(&selinux, "%sselinuxLabel", what) < 0)
+		return nsb_log_errno(ENOMEM, "%s", what);
+	return nsb_oci_check_labels(apparmor, p->apparmor_profile, selinux, p->selinux_label);
 }
 
 int nsb_oci_spec_check_host(const struct nsb_oci_spec *s)

@@ -413,6 +413,10 @@ int nsb_oci_spec_check_host(const struct nsb_oci_spec *spec);
 /* The same for one process (exec --process): its AppArmor profile and
  * SELinux label. WHAT prefixes the JSON paths in messages. */
 int nsb_oci_process_check_host(const struct nsb_oci_process *p, const char *what);
+/* The same for a profile and a label given apart (NULL or "" for none),
+ * each named in messages by its WHAT ("exec: --apparmor"). */
+int nsb_oci_check_labels(const char *apparmor_what, const char *apparmor, const char *selinux_what,
+                         const char *selinux);
 
 /* Names, for features and messages. */
 const char *nsb_oci_ns_name(enum nsb_oci_ns ns);
